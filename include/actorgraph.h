@@ -1,0 +1,166 @@
+/*
+ * actorgraph: news articles + YAML rules -> a graph of actors and relations.
+ *
+ * Pipeline: rules (ag_rules_load) -> extractor (ag_extractor_add, once per
+ * article) -> graph (ag_extractor_graph, an igraph graph with attributes)
+ * -> exports (ag_graph_write: GraphML, DOT).
+ *
+ * Conventions: functions return 0 (AG_OK) or a negative AG_E* code and fill
+ * an optional ag_error with a one-line message and, where there is one, the
+ * position (file, 1-based line and column).  Strings passed in are copied;
+ * strings returned are borrowed from the object that returned them and live
+ * as long as it does.  Every _free accepts NULL.
+ */
+#ifndef ACTORGRAPH_H
+#define ACTORGRAPH_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define AG_OK 0
+#define AG_ENOMEM (-1)  /* out of memory */
+#define AG_EIO (-2)     /* reading or writing a file failed */
+#define AG_ERULES (-3)  /* rules are malformed */
+#define AG_EINPUT (-4)  /* an article cannot be used */
+#define AG_EGRAPH (-5)  /* igraph reported an error */
+#define AG_EUSAGE (-6)  /* a caller passed something meaningless */
+
+typedef struct ag_error {
+  int code;           /* AG_OK when nothing failed */
+  char message[512];  /* one line, no trailing newline */
+  char file[512];     /* "" when the error has no file */
+  int line;           /* 1-based; 0 when unknown */
+  int col;            /* 1-based; 0 when unknown */
+} ag_error;
+
+/* Reset err to "no error". */
+void ag_error_clear(ag_error *err);
+
+/* Format err as "FILE:LINE:COL: message" (parts omitted when unknown) into
+ * buf; returns buf. */
+const char *ag_error_format(const ag_error *err, char *buf, size_t size);
+
+/* Version string, e.g. "0.1.0". Static storage. */
+const char *ag_version(void);
+
+/* ---- Rules ------------------------------------------------------------ */
+
+typedef struct ag_rules ag_rules;
+
+typedef struct ag_rules_counts {
+  size_t files, actors, aliases, relations, patterns, classes;
+} ag_rules_counts;
+
+/* Load rules from a directory (every *.yaml / *.yml in it, sorted by name) or
+ * from one file.  On success *out owns the rules: free with ag_rules_free. */
+int ag_rules_load(ag_rules **out, const char *path, ag_error *err);
+
+/* Load rules from YAML text held in memory; name is used in diagnostics. */
+int ag_rules_load_string(ag_rules **out, const char *yaml, size_t len,
+                         const char *name, ag_error *err);
+
+void ag_rules_free(ag_rules *rules);
+void ag_rules_get_counts(const ag_rules *rules, ag_rules_counts *counts);
+
+/* ---- Extraction ------------------------------------------------------- */
+
+typedef struct ag_extract_options {
+  int keep_isolated;  /* keep actors that are mentioned but in no edge */
+} ag_extract_options;
+
+#define AG_EXTRACT_OPTIONS_INIT {0}
+
+typedef struct ag_extract_counts {
+  size_t articles, sentences, mentions, assertions, dropped_negated;
+} ag_extract_counts;
+
+typedef struct ag_extractor ag_extractor;
+
+/* Create an extractor over rules (borrowed: keep them alive until the
+ * extractor is freed).  opts may be NULL for defaults. */
+int ag_extractor_new(ag_extractor **out, const ag_rules *rules,
+                     const ag_extract_options *opts);
+void ag_extractor_free(ag_extractor *ex);
+
+/* Add one article.  id (copied) names it in `sources`; text is UTF-8 and may
+ * start with a "date YYYY-MM-DD" marker.  Invalid bytes are replaced. */
+int ag_extractor_add(ag_extractor *ex, const char *id, const char *text,
+                     size_t len, ag_error *err);
+
+/* Read the article at path ("-" = stdin) and add it; its id is the file
+ * name without directories ("stdin" for standard input). */
+int ag_extractor_add_file(ag_extractor *ex, const char *path, ag_error *err);
+
+/* A list of article paths.  Zero-initialise ({0}) before use. */
+typedef struct ag_paths {
+  char **items;
+  size_t n, cap;
+} ag_paths;
+
+/* Append path: a file as it is, "-" as it is, a directory as every *.txt
+ * below it (recursively; hidden entries skipped), in sorted order. */
+int ag_paths_add(ag_paths *paths, const char *path, ag_error *err);
+void ag_paths_destroy(ag_paths *paths);
+
+void ag_extractor_get_counts(const ag_extractor *ex, ag_extract_counts *counts);
+
+/* ---- Graph ------------------------------------------------------------ */
+
+typedef struct ag_graph ag_graph;
+
+/* Build the aggregated graph of everything added so far.  Caller frees with
+ * ag_graph_free.  Vertices are sorted by actor id, edges by (source id,
+ * relation, target id), so equal input gives equal graphs. */
+int ag_extractor_graph(ag_graph **out, const ag_extractor *ex, ag_error *err);
+void ag_graph_free(ag_graph *graph);
+
+size_t ag_graph_node_count(const ag_graph *graph);
+size_t ag_graph_edge_count(const ag_graph *graph);
+
+/* Borrowed strings of node i: its id (slug) and label. */
+const char *ag_graph_node_id(const ag_graph *graph, size_t i);
+const char *ag_graph_node_label(const ag_graph *graph, size_t i);
+
+/* Edge i as borrowed (source id, relation, target id); returns AG_EUSAGE
+ * when i is out of range. */
+int ag_graph_edge(const ag_graph *graph, size_t i, const char **source,
+                  const char **relation, const char **target);
+
+/* The igraph_t inside (borrowed; cast to const igraph_t *).  Vertex
+ * attributes: id, label, actor_type, color, size, mentions, articles,
+ * first_seen, last_seen, aliases, country, affiliation.  Edge attributes:
+ * relation, label, weight, mentions, articles, first_seen, last_seen,
+ * evidence, sources, color. */
+const void *ag_graph_igraph(const ag_graph *graph);
+
+/* ---- Export ----------------------------------------------------------- */
+
+typedef enum ag_format {
+  AG_FORMAT_UNKNOWN = 0,
+  AG_FORMAT_GRAPHML,
+  AG_FORMAT_DOT
+} ag_format;
+
+/* Format named by a path's extension (".graphml", ".dot", ".gv") or by a
+ * format name ("graphml", "dot"); AG_FORMAT_UNKNOWN otherwise. */
+ag_format ag_format_from_path(const char *path);
+ag_format ag_format_from_name(const char *name);
+
+/* Write graph to path atomically: a temporary file beside it is renamed over
+ * path only when everything was written.  path "-" writes to stdout. */
+int ag_graph_write(const ag_graph *graph, const char *path, ag_format format,
+                   ag_error *err);
+
+/* Write graph to an open stream (not closed). */
+int ag_graph_write_stream(const ag_graph *graph, FILE *out, ag_format format,
+                          ag_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,111 @@
+/* GraphML writer (Gephi, Cytoscape, yEd, networkx, igraph).  Node ids are the
+ * actor slugs, edge ids are unique, and each <edge> carries the relation in
+ * its XML `label` attribute so Gephi keeps relations between one pair apart. */
+#include "internal.h"
+
+#include <igraph.h>
+#include <math.h>
+
+typedef enum { K_STRING, K_INT, K_DOUBLE } key_type;
+
+typedef struct key {
+  const char *name;
+  key_type type;
+} key;
+
+static const key NODE_KEYS[] = {
+    {"label", K_STRING},      {"actor_type", K_STRING}, {"color", K_STRING},
+    {"size", K_DOUBLE},       {"mentions", K_INT},      {"articles", K_INT},
+    {"first_seen", K_STRING}, {"last_seen", K_STRING},  {"aliases", K_STRING},
+    {"country", K_STRING},    {"affiliation", K_STRING}};
+
+static const key EDGE_KEYS[] = {
+    {"relation", K_STRING},   {"label", K_STRING},     {"weight", K_DOUBLE},
+    {"mentions", K_INT},      {"articles", K_INT},     {"first_seen", K_STRING},
+    {"last_seen", K_STRING},  {"evidence", K_STRING},  {"sources", K_STRING},
+    {"color", K_STRING}};
+
+#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
+
+static const char *type_name(key_type t) {
+  return t == K_STRING ? "string" : t == K_INT ? "int" : "double";
+}
+
+static int write_keys(ag_buf *b, const key *keys, size_t n, const char *dom,
+                      char prefix) {
+  int rc = 0;
+  for (size_t i = 0; i < n && !rc; i++)
+    rc = ag_buf_printf(b,
+                       "  <key id=\"%c_%s\" for=\"%s\" attr.name=\"%s\" "
+                       "attr.type=\"%s\"/>\n",
+                       prefix, keys[i].name, dom, keys[i].name,
+                       type_name(keys[i].type));
+  return rc;
+}
+
+/* One <data> line per attribute; empty strings and non-finite numbers are
+ * left out rather than written as "" or NaN. */
+static int write_data(ag_buf *b, const igraph_t *g, const key *keys, size_t n,
+                      char prefix, igraph_integer_t id, int is_node) {
+  int rc = 0;
+  for (size_t i = 0; i < n && !rc; i++) {
+    const key *k = &keys[i];
+    if (k->type == K_STRING) {
+      const char *s = is_node ? VAS(g, k->name, id) : EAS(g, k->name, id);
+      if (!s || !*s) continue;
+      rc = ag_buf_printf(b, "      <data key=\"%c_%s\">", prefix, k->name);
+      if (!rc) rc = ag_xml_escape(b, s, 0);
+      if (!rc) rc = ag_buf_puts(b, "</data>\n");
+    } else {
+      double v = is_node ? VAN(g, k->name, id) : EAN(g, k->name, id);
+      if (!isfinite(v)) continue;
+      if (k->type == K_INT)
+        rc = ag_buf_printf(b, "      <data key=\"%c_%s\">%.0f</data>\n", prefix,
+                           k->name, v);
+      else
+        rc = ag_buf_printf(b, "      <data key=\"%c_%s\">%.15g</data>\n",
+                           prefix, k->name, v);
+    }
+  }
+  return rc;
+}
+
+static int write_attr(ag_buf *b, const char *name, const char *value) {
+  int rc = ag_buf_printf(b, " %s=\"", name);
+  if (!rc) rc = ag_xml_escape(b, value, 1);
+  if (!rc) rc = ag_buf_putc(b, '"');
+  return rc;
+}
+
+int ag_write_graphml(const ag_graph *graph, ag_buf *b) {
+  const igraph_t *g = ag_graph_igraph(graph);
+  igraph_integer_t nv = igraph_vcount(g), ne = igraph_ecount(g);
+  int rc = ag_buf_puts(
+      b,
+      "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+      "<graphml xmlns=\"http://graphml.graphdrawing.org/xmlns\" "
+      "xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" "
+      "xsi:schemaLocation=\"http://graphml.graphdrawing.org/xmlns "
+      "http://graphml.graphdrawing.org/xmlns/1.0/graphml.xsd\">\n");
+  if (!rc) rc = write_keys(b, NODE_KEYS, COUNT(NODE_KEYS), "node", 'v');
+  if (!rc) rc = write_keys(b, EDGE_KEYS, COUNT(EDGE_KEYS), "edge", 'e');
+  if (!rc) rc = ag_buf_puts(b, "  <graph id=\"actorgraph\" edgedefault=\"directed\">\n");
+  for (igraph_integer_t v = 0; v < nv && !rc; v++) {
+    rc = ag_buf_puts(b, "    <node");
+    if (!rc) rc = write_attr(b, "id", VAS(g, "id", v));
+    if (!rc) rc = ag_buf_puts(b, ">\n");
+    if (!rc) rc = write_data(b, g, NODE_KEYS, COUNT(NODE_KEYS), 'v', v, 1);
+    if (!rc) rc = ag_buf_puts(b, "    </node>\n");
+  }
+  for (igraph_integer_t e = 0; e < ne && !rc; e++) {
+    rc = ag_buf_printf(b, "    <edge id=\"e%ld\"", (long)e);
+    if (!rc) rc = write_attr(b, "source", VAS(g, "id", IGRAPH_FROM(g, e)));
+    if (!rc) rc = write_attr(b, "target", VAS(g, "id", IGRAPH_TO(g, e)));
+    if (!rc) rc = write_attr(b, "label", EAS(g, "relation", e));
+    if (!rc) rc = ag_buf_puts(b, ">\n");
+    if (!rc) rc = write_data(b, g, EDGE_KEYS, COUNT(EDGE_KEYS), 'e', e, 0);
+    if (!rc) rc = ag_buf_puts(b, "    </edge>\n");
+  }
+  if (!rc) rc = ag_buf_puts(b, "  </graph>\n</graphml>\n");
+  return rc;
+}

@@ -1,0 +1,418 @@
+/* Graph stage: assertions of many articles -> aggregated edges -> an igraph
+ * graph whose vertex and edge attributes the exporters read. */
+#include "internal.h"
+
+#include <igraph.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_EVIDENCE 300
+#define MAX_ALIASES_SHOWN 12
+
+typedef struct actor_stat {
+  size_t mentions, articles, last_article;
+  char first[11], last[11];
+  ag_buf aliases;  /* " | "-joined surface forms */
+  size_t naliases;
+} actor_stat;
+
+typedef struct edge_rec {
+  size_t src, rel, tgt;
+  size_t mentions, articles, last_article;
+  char first[11], last[11];
+  char *evidence;
+  ag_buf sources;
+} edge_rec;
+
+struct ag_extractor {
+  const ag_rules *r;
+  ag_extract_options opts;
+  ag_extract_counts counts;
+  actor_stat *actors;
+  edge_rec *edges;
+  size_t nedges, cap_edges;
+  ag_map edge_index;
+  ag_doc doc;
+  ag_match_result mr;
+};
+
+struct ag_graph {
+  igraph_t g;
+  int live; /* g was initialised and must be destroyed */
+};
+
+/* ---- igraph set-up: errors become values, not aborts ---------------------- */
+
+static char igraph_reason[256];
+
+static void on_igraph_error(const char *reason, const char *file, int line,
+                            igraph_error_t code) {
+  (void)file;
+  (void)line;
+  (void)code;
+  if (!igraph_reason[0] && reason && reason[0])
+    snprintf(igraph_reason, sizeof igraph_reason, "%s", reason);
+}
+
+static void on_igraph_warning(const char *reason, const char *file, int line) {
+  (void)reason;
+  (void)file;
+  (void)line;
+}
+
+static void igraph_setup(void) {
+  static int done;
+  if (done) return;
+  igraph_set_attribute_table(&igraph_cattribute_table);
+  igraph_set_error_handler(on_igraph_error);
+  igraph_set_warning_handler(on_igraph_warning);
+  done = 1;
+}
+
+/* ---- extractor ------------------------------------------------------------ */
+
+const ag_rules *ag_extractor_rules(const ag_extractor *ex) { return ex->r; }
+
+int ag_extractor_new(ag_extractor **out, const ag_rules *rules,
+                     const ag_extract_options *opts) {
+  static const ag_extract_options defaults = AG_EXTRACT_OPTIONS_INIT;
+  ag_extractor *ex = calloc(1, sizeof *ex);
+  *out = NULL;
+  if (!ex) return AG_ENOMEM;
+  ex->r = rules;
+  ex->opts = opts ? *opts : defaults;
+  ex->actors = calloc(rules->nactors ? rules->nactors : 1, sizeof(actor_stat));
+  if (!ex->actors) {
+    free(ex);
+    return AG_ENOMEM;
+  }
+  ag_doc_init(&ex->doc);
+  ag_match_result_init(&ex->mr);
+  ag_map_init(&ex->edge_index);
+  *out = ex;
+  return 0;
+}
+
+void ag_extractor_free(ag_extractor *ex) {
+  if (!ex) return;
+  for (size_t i = 0; i < ex->r->nactors; i++)
+    ag_buf_destroy(&ex->actors[i].aliases);
+  free(ex->actors);
+  for (size_t i = 0; i < ex->nedges; i++) {
+    free(ex->edges[i].evidence);
+    ag_buf_destroy(&ex->edges[i].sources);
+  }
+  free(ex->edges);
+  ag_map_destroy(&ex->edge_index);
+  ag_doc_destroy(&ex->doc);
+  ag_match_result_destroy(&ex->mr);
+  free(ex);
+}
+
+void ag_extractor_get_counts(const ag_extractor *ex, ag_extract_counts *c) {
+  *c = ex->counts;
+}
+
+static void see_date(char first[11], char last[11], const char *date) {
+  if (!date[0]) return;
+  if (!first[0] || strcmp(date, first) < 0) memcpy(first, date, 11);
+  if (!last[0] || strcmp(date, last) > 0) memcpy(last, date, 11);
+}
+
+/* Add a surface form to an actor's alias list unless it is there already. */
+static int see_alias(actor_stat *a, const char *s, size_t n) {
+  if (a->naliases >= MAX_ALIASES_SHOWN) return 0;
+  const char *p = a->aliases.data;
+  while (p && *p) {
+    const char *e = strstr(p, " | ");
+    size_t len = e ? (size_t)(e - p) : strlen(p);
+    if (len == n && memcmp(p, s, n) == 0) return 0;
+    p = e ? e + 3 : p + len;
+  }
+  if (a->aliases.len && ag_buf_puts(&a->aliases, " | ")) return AG_ENOMEM;
+  a->naliases++;
+  return ag_buf_add(&a->aliases, s, n);
+}
+
+static int count_mentions(ag_extractor *ex, size_t article, const char *date) {
+  ag_buf form;
+  ag_buf_init(&form);
+  int rc = 0;
+  for (size_t i = 0; i < ex->mr.nmentions && !rc; i++) {
+    const ag_mention *m = &ex->mr.mentions[i];
+    actor_stat *a = &ex->actors[m->actor];
+    const ag_token *t0 = &ex->doc.toks[m->first];
+    const ag_token *t1 = &ex->doc.toks[m->alias_end - 1];
+    a->mentions++;
+    if (a->articles == 0 || a->last_article != article) {
+      a->articles++;
+      a->last_article = article;
+    }
+    see_date(a->first, a->last, date);
+    rc = ag_squeeze(&form, ex->doc.text + t0->start,
+                    t1->start + t1->len - t0->start, 80);
+    if (!rc) rc = see_alias(a, form.data, form.len);
+  }
+  ag_buf_destroy(&form);
+  return rc;
+}
+
+static int add_edge(ag_extractor *ex, const ag_assertion *as, size_t article,
+                    const char *id, const char *date) {
+  char key[64];
+  int n = snprintf(key, sizeof key, "%zu %zu %zu", as->source, as->relation,
+                   as->target);
+  size_t idx;
+  if (!ag_map_get(&ex->edge_index, key, (size_t)n, &idx)) {
+    if (AG_GROW(ex->edges, ex->cap_edges, ex->nedges + 1)) return AG_ENOMEM;
+    idx = ex->nedges;
+    edge_rec *e = &ex->edges[idx];
+    memset(e, 0, sizeof *e);
+    e->src = as->source;
+    e->rel = as->relation;
+    e->tgt = as->target;
+    const ag_sentence *s = &ex->doc.sents[as->sentence];
+    const ag_token *t0 = &ex->doc.toks[s->first];
+    const ag_token *t1 = &ex->doc.toks[s->first + s->count - 1];
+    ag_buf ev;
+    ag_buf_init(&ev);
+    if (ag_squeeze(&ev, ex->doc.text + t0->start,
+                   t1->start + t1->len - t0->start, MAX_EVIDENCE)) {
+      ag_buf_destroy(&ev);
+      return AG_ENOMEM;
+    }
+    e->evidence = ev.data;
+    if (ag_map_put(&ex->edge_index, key, (size_t)n, idx)) return AG_ENOMEM;
+    ex->nedges++;
+  }
+  edge_rec *e = &ex->edges[idx];
+  e->mentions++;
+  if (e->articles == 0 || e->last_article != article) {
+    e->articles++;
+    e->last_article = article;
+    if ((e->sources.len && ag_buf_puts(&e->sources, " | ")) ||
+        ag_buf_puts(&e->sources, id))
+      return AG_ENOMEM;
+  }
+  see_date(e->first, e->last, date);
+  return 0;
+}
+
+int ag_extractor_add(ag_extractor *ex, const char *id, const char *text,
+                     size_t len, ag_error *err) {
+  size_t clean_len, id_len;
+  char *clean = ag_utf8_clean(text, len, &clean_len);
+  char *clean_id = ag_utf8_clean(id, strlen(id), &id_len);
+  char date[11];
+  int rc = 0;
+  if (!clean || !clean_id) {
+    rc = ag_err_set(err, AG_ENOMEM, id, 0, 0, "out of memory");
+    goto done;
+  }
+  size_t off = ag_article_date(clean, clean_len, date);
+  size_t article = ex->counts.articles++;
+  if ((rc = ag_doc_parse(&ex->doc, clean + off, clean_len - off)) ||
+      (rc = ag_match_doc(ex->r, &ex->doc, &ex->mr)) ||
+      (rc = count_mentions(ex, article, date))) {
+    ag_err_set(err, rc, id, 0, 0, "out of memory");
+    goto done;
+  }
+  ex->counts.sentences += ex->doc.nsents;
+  ex->counts.mentions += ex->mr.nmentions;
+  ex->counts.assertions += ex->mr.nasserts;
+  ex->counts.dropped_negated += ex->mr.dropped_negated;
+  for (size_t i = 0; i < ex->mr.nasserts && !rc; i++)
+    rc = add_edge(ex, &ex->mr.asserts[i], article, clean_id, date);
+  if (rc) ag_err_set(err, rc, id, 0, 0, "out of memory");
+done:
+  /* the doc points into clean: forget it before freeing */
+  ex->doc.text = NULL;
+  free(clean);
+  free(clean_id);
+  return rc;
+}
+
+/* ---- building the igraph graph ------------------------------------------------ */
+
+static const ag_rules *g_sort_rules; /* qsort has no context argument in C11 */
+static const edge_rec *g_sort_edges;
+
+static int cmp_actor(const void *a, const void *b) {
+  return strcmp(g_sort_rules->actors[*(const size_t *)a].id,
+                g_sort_rules->actors[*(const size_t *)b].id);
+}
+
+static int cmp_edge(const void *a, const void *b) {
+  const edge_rec *x = &g_sort_edges[*(const size_t *)a];
+  const edge_rec *y = &g_sort_edges[*(const size_t *)b];
+  const ag_rules *r = g_sort_rules;
+  int c = strcmp(r->actors[x->src].id, r->actors[y->src].id);
+  if (!c) c = strcmp(r->rels[x->rel].name, r->rels[y->rel].name);
+  if (!c) c = strcmp(r->actors[x->tgt].id, r->actors[y->tgt].id);
+  return c;
+}
+
+static const char *relation_color(const ag_relation *rel) {
+  static const char *const palette[] = {"#1f77b4", "#ff7f0e", "#2ca02c",
+                                        "#d62728", "#9467bd", "#8c564b",
+                                        "#e377c2", "#7f7f7f", "#bcbd22",
+                                        "#17becf"};
+  if (rel->color) return rel->color;
+  unsigned h = 0;
+  for (const char *p = rel->name; *p; p++) h = h * 31 + (unsigned char)*p;
+  return palette[h % 10];
+}
+
+#define IG(call)                      \
+  do {                                \
+    if ((call) != IGRAPH_SUCCESS) {   \
+      rc = AG_EGRAPH;                 \
+      goto done;                      \
+    }                                 \
+  } while (0)
+
+static int set_vertex_attrs(igraph_t *g, const ag_extractor *ex,
+                            const size_t *order, size_t n) {
+  int rc = 0;
+  const ag_rules *r = ex->r;
+  for (size_t v = 0; v < n; v++) {
+    const ag_actor *a = &r->actors[order[v]];
+    const actor_stat *s = &ex->actors[order[v]];
+    igraph_integer_t i = (igraph_integer_t)v;
+    double size = 10.0 + 6.0 * log2(1.0 + (double)s->mentions);
+    IG(SETVAS(g, "id", i, a->id));
+    IG(SETVAS(g, "label", i, a->name));
+    IG(SETVAS(g, "actor_type", i, ag_type_name(a->type)));
+    IG(SETVAS(g, "color", i, ag_type_color(a->type)));
+    IG(SETVAN(g, "size", i, size));
+    IG(SETVAN(g, "mentions", i, (double)s->mentions));
+    IG(SETVAN(g, "articles", i, (double)s->articles));
+    IG(SETVAS(g, "first_seen", i, s->first));
+    IG(SETVAS(g, "last_seen", i, s->last));
+    IG(SETVAS(g, "aliases", i, s->aliases.data ? s->aliases.data : ""));
+    IG(SETVAS(g, "country", i, a->country ? a->country : ""));
+    IG(SETVAS(g, "affiliation", i,
+              a->affiliation >= 0 ? r->actors[a->affiliation].id : ""));
+  }
+done:
+  return rc;
+}
+
+static int set_edge_attrs(igraph_t *g, const ag_extractor *ex,
+                          const size_t *order, size_t n) {
+  int rc = 0;
+  for (size_t k = 0; k < n; k++) {
+    const edge_rec *e = &ex->edges[order[k]];
+    const ag_relation *rel = &ex->r->rels[e->rel];
+    igraph_integer_t i = (igraph_integer_t)k;
+    IG(SETEAS(g, "relation", i, rel->name));
+    IG(SETEAS(g, "label", i, rel->name));
+    IG(SETEAN(g, "weight", i, (double)e->mentions));
+    IG(SETEAN(g, "mentions", i, (double)e->mentions));
+    IG(SETEAN(g, "articles", i, (double)e->articles));
+    IG(SETEAS(g, "first_seen", i, e->first));
+    IG(SETEAS(g, "last_seen", i, e->last));
+    IG(SETEAS(g, "evidence", i, e->evidence ? e->evidence : ""));
+    IG(SETEAS(g, "sources", i, e->sources.data ? e->sources.data : ""));
+    IG(SETEAS(g, "color", i, relation_color(rel)));
+    IG(SETEAN(g, "symmetric", i, rel->symmetric ? 1.0 : 0.0));
+  }
+done:
+  return rc;
+}
+
+int ag_extractor_graph(ag_graph **out, const ag_extractor *ex, ag_error *err) {
+  const ag_rules *r = ex->r;
+  size_t *actor_order = NULL, *vertex_of = NULL, *edge_order = NULL, nv = 0;
+  igraph_vector_int_t ends;
+  int rc = 0, have_ends = 0;
+  ag_graph *g = calloc(1, sizeof *g);
+  *out = NULL;
+  igraph_setup();
+  igraph_reason[0] = '\0';
+  actor_order = calloc(r->nactors ? r->nactors : 1, sizeof(size_t));
+  vertex_of = calloc(r->nactors ? r->nactors : 1, sizeof(size_t));
+  edge_order = calloc(ex->nedges ? ex->nedges : 1, sizeof(size_t));
+  if (!g || !actor_order || !vertex_of || !edge_order) {
+    rc = AG_ENOMEM;
+    goto done;
+  }
+  /* vertices: actors in an edge (or every mentioned actor), sorted by id */
+  for (size_t e = 0; e < ex->nedges; e++)
+    vertex_of[ex->edges[e].src] = vertex_of[ex->edges[e].tgt] = 1;
+  for (size_t a = 0; a < r->nactors; a++)
+    if (vertex_of[a] || (ex->opts.keep_isolated && ex->actors[a].mentions))
+      actor_order[nv++] = a;
+  g_sort_rules = r;
+  g_sort_edges = ex->edges;
+  qsort(actor_order, nv, sizeof(size_t), cmp_actor);
+  for (size_t v = 0; v < nv; v++) vertex_of[actor_order[v]] = v;
+  for (size_t e = 0; e < ex->nedges; e++) edge_order[e] = e;
+  qsort(edge_order, ex->nedges, sizeof(size_t), cmp_edge);
+
+  if (igraph_vector_int_init(&ends, (igraph_integer_t)(2 * ex->nedges))) {
+    rc = AG_EGRAPH;
+    goto done;
+  }
+  have_ends = 1;
+  for (size_t k = 0; k < ex->nedges; k++) {
+    const edge_rec *e = &ex->edges[edge_order[k]];
+    VECTOR(ends)[2 * k] = (igraph_integer_t)vertex_of[e->src];
+    VECTOR(ends)[2 * k + 1] = (igraph_integer_t)vertex_of[e->tgt];
+  }
+  IG(igraph_empty(&g->g, (igraph_integer_t)nv, IGRAPH_DIRECTED));
+  g->live = 1;
+  IG(igraph_add_edges(&g->g, &ends, NULL));
+  if ((rc = set_vertex_attrs(&g->g, ex, actor_order, nv)) ||
+      (rc = set_edge_attrs(&g->g, ex, edge_order, ex->nedges)))
+    goto done;
+  *out = g;
+  g = NULL;
+done:
+  if (rc == AG_ENOMEM)
+    ag_err_set(err, rc, NULL, 0, 0, "out of memory");
+  else if (rc)
+    ag_err_set(err, rc, NULL, 0, 0, "igraph: %s",
+               igraph_reason[0] ? igraph_reason : "failed");
+  if (have_ends) igraph_vector_int_destroy(&ends);
+  ag_graph_free(g);
+  free(actor_order);
+  free(vertex_of);
+  free(edge_order);
+  return rc;
+}
+
+void ag_graph_free(ag_graph *g) {
+  if (!g) return;
+  if (g->live) igraph_destroy(&g->g);
+  free(g);
+}
+
+size_t ag_graph_node_count(const ag_graph *g) {
+  return (size_t)igraph_vcount(&g->g);
+}
+
+size_t ag_graph_edge_count(const ag_graph *g) {
+  return (size_t)igraph_ecount(&g->g);
+}
+
+const char *ag_graph_node_id(const ag_graph *g, size_t i) {
+  return VAS(&g->g, "id", (igraph_integer_t)i);
+}
+
+const char *ag_graph_node_label(const ag_graph *g, size_t i) {
+  return VAS(&g->g, "label", (igraph_integer_t)i);
+}
+
+int ag_graph_edge(const ag_graph *g, size_t i, const char **source,
+                  const char **relation, const char **target) {
+  if (i >= ag_graph_edge_count(g)) return AG_EUSAGE;
+  igraph_integer_t e = (igraph_integer_t)i;
+  *source = VAS(&g->g, "id", IGRAPH_FROM(&g->g, e));
+  *target = VAS(&g->g, "id", IGRAPH_TO(&g->g, e));
+  *relation = EAS(&g->g, "relation", e);
+  return 0;
+}
+
+const void *ag_graph_igraph(const ag_graph *g) { return &g->g; }

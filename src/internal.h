@@ -1,0 +1,283 @@
+/* Shared internals of the actorgraph library.  Not installed. */
+#ifndef AG_INTERNAL_H
+#define AG_INTERNAL_H
+
+#include "actorgraph.h"
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* ---- util.c: errors, buffers, maps, strings --------------------------- */
+
+int ag_err_set(ag_error *err, int code, const char *file, int line, int col,
+               const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 6, 7)))
+#endif
+    ;
+
+void *ag_xrealloc_array(void *ptr, size_t n, size_t size); /* NULL on overflow */
+char *ag_strdup(const char *s);
+char *ag_strndup(const char *s, size_t n);
+
+/* Grow *arr (of *cap elements of size each) to hold at least need elements. */
+int ag_grow(void **arr, size_t *cap, size_t need, size_t size);
+#define AG_GROW(arr, cap, need) \
+  ag_grow((void **)&(arr), &(cap), (need), sizeof *(arr))
+
+typedef struct ag_buf {
+  char *data;
+  size_t len, cap;
+} ag_buf;
+
+void ag_buf_init(ag_buf *b);
+void ag_buf_destroy(ag_buf *b);
+int ag_buf_add(ag_buf *b, const char *s, size_t n);
+int ag_buf_puts(ag_buf *b, const char *s);
+int ag_buf_putc(ag_buf *b, char c);
+int ag_buf_printf(ag_buf *b, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+void ag_buf_clear(ag_buf *b);
+
+/* Open-addressing hash map from strings (copied) to size_t values. */
+typedef struct ag_map {
+  char **keys;
+  size_t *vals;
+  size_t cap, len;
+} ag_map;
+
+void ag_map_init(ag_map *m);
+void ag_map_destroy(ag_map *m);
+/* 1 and *val when found, 0 otherwise. */
+int ag_map_get(const ag_map *m, const char *key, size_t n, size_t *val);
+/* Insert or overwrite. */
+int ag_map_put(ag_map *m, const char *key, size_t n, size_t val);
+
+/* Replace invalid UTF-8 by U+FFFD and C0 controls other than tab, newline and
+ * CR by a space; drops a leading BOM.  Caller frees the result. */
+char *ag_utf8_clean(const char *s, size_t n, size_t *out_len);
+
+int ag_is_slug(const char *s);
+/* ASCII lower-case copy into b (replacing its contents). */
+int ag_lower(ag_buf *b, const char *s, size_t n);
+/* Collapse whitespace runs to one space, trim, cut to at most max bytes on a
+ * UTF-8 boundary (adding "...") into b. */
+int ag_squeeze(ag_buf *b, const char *s, size_t n, size_t max);
+
+/* Write the content of buf to path atomically (temp file + rename). */
+int ag_write_atomic(const char *path, const char *data, size_t n, ag_error *err);
+
+/* Read a whole file (path "-" = stdin); caller frees *out. */
+int ag_read_file(const char *path, char **out, size_t *len, ag_error *err);
+
+/* ---- text.c: tokens and sentences -------------------------------------- */
+
+enum {
+  AG_TOK_WORD = 1,     /* letters, digits */
+  AG_TOK_PUNCT = 2,    /* one punctuation mark */
+  AG_TOK_CAP = 4,      /* starts with an upper-case ASCII letter */
+  AG_TOK_ALLCAPS = 8,  /* two or more letters, all upper case */
+  AG_TOK_NUMBER = 16
+};
+
+typedef struct ag_token {
+  uint32_t start, len;  /* bytes in the article text */
+  uint32_t norm;        /* offset of the lower-case form in ag_doc.norm */
+  uint16_t flags;
+  uint16_t newlines;    /* newlines in the whitespace before the token */
+  uint32_t line_len;    /* length of the line that ended before it, if any */
+} ag_token;
+
+typedef struct ag_sentence {
+  size_t first, count;  /* token range */
+} ag_sentence;
+
+typedef struct ag_doc {
+  const char *text;
+  size_t len;
+  ag_token *toks;
+  size_t ntoks, cap_toks;
+  ag_buf norm;  /* NUL-separated lower-case token forms */
+  ag_sentence *sents;
+  size_t nsents, cap_sents;
+} ag_doc;
+
+void ag_doc_init(ag_doc *d);
+void ag_doc_destroy(ag_doc *d);
+/* Tokenize text (borrowed; must outlive d) and split it into sentences. */
+int ag_doc_parse(ag_doc *d, const char *text, size_t len);
+static inline const char *ag_tok_norm(const ag_doc *d, size_t i) {
+  return d->norm.data + d->toks[i].norm;
+}
+/* Tokenize a short phrase (rules side) into lower-case words, appended to
+ * *words (each malloc'd) with flags; returns count or negative code. */
+int ag_phrase_tokens(const char *s, char ***words, uint16_t **flags,
+                     size_t *n);
+
+/* ---- input.c ----------------------------------------------------------- */
+
+typedef struct ag_article {
+  char *id;    /* file name */
+  char *text;  /* cleaned UTF-8, date marker removed */
+  size_t len;
+  char date[11];  /* "YYYY-MM-DD" or "" */
+} ag_article;
+
+/* Split off a leading "date YYYY-MM-DD" marker: fills date (or "") and
+ * returns the offset where the article text starts. */
+size_t ag_article_date(const char *text, size_t len, char date[11]);
+
+/* ---- rules.c / pattern.c ---------------------------------------------- */
+
+typedef enum {
+  AG_EL_LIT,   /* one token: any of forms[] */
+  AG_EL_ALT,   /* alternatives: alts[] sequences */
+  AG_EL_SLOT,  /* {source} / {target} */
+  AG_EL_GAP    /* up to max tokens */
+} ag_el_kind;
+
+typedef struct ag_seq ag_seq;
+
+typedef struct ag_el {
+  ag_el_kind kind;
+  int optional;
+  char **forms;  /* LIT: lower-case forms */
+  size_t nforms;
+  ag_seq *alts;  /* ALT: borrowed when class != NULL */
+  size_t nalts;
+  int slot;          /* SLOT: 0 source, 1 target */
+  uint32_t types;    /* SLOT: bit set of allowed actor types, 0 = any */
+  int max;           /* GAP */
+  int owns_alts;
+} ag_el;
+
+struct ag_seq {
+  ag_el *els;
+  size_t n;
+};
+
+enum {
+  AG_TYPE_STATE, AG_TYPE_GROUP, AG_TYPE_AGENCY, AG_TYPE_ORGANIZATION,
+  AG_TYPE_BANK, AG_TYPE_COMPANY, AG_TYPE_PERSON, AG_TYPE_SECTOR,
+  AG_TYPE_OTHER, AG_TYPE_COUNT
+};
+
+const char *ag_type_name(int type);
+int ag_type_from_name(const char *name);
+const char *ag_type_color(int type);
+const char *ag_type_shape(int type);
+
+typedef struct ag_actor {
+  char *id, *name, *country, *affiliation_id;
+  int type;
+  long affiliation;  /* actor index or -1 */
+} ag_actor;
+
+typedef struct ag_alias {
+  size_t actor;
+  char **words;      /* lower-case tokens */
+  uint16_t *exact;   /* per token: 1 = must match capitals exactly */
+  char **orig;       /* original tokens, for exact matching */
+  size_t n;
+  long next;         /* next alias with the same key, or -1 */
+} ag_alias;
+
+typedef struct ag_pattern {
+  ag_seq seq;
+  char *text;
+  char file[256];
+  int line, col;
+} ag_pattern;
+
+typedef struct ag_relation {
+  char *name, *describe, *color;
+  int symmetric;
+  ag_pattern *pats;
+  size_t npats, cap_pats;
+} ag_relation;
+
+typedef struct ag_class {
+  char *name;
+  ag_seq alt;  /* alternatives as one ALT element's list */
+  ag_seq *alts;
+  size_t nalts;
+  int state;  /* 0 not compiled, 1 compiling, 2 done */
+  char **entries;
+  size_t nentries;
+  char file[256];
+  int line, col;
+} ag_class;
+
+struct ag_rules {
+  ag_actor *actors;
+  size_t nactors, cap_actors;
+  ag_alias *aliases;
+  size_t naliases, cap_aliases;
+  ag_map alias_index;  /* joined lower-case words -> first alias index */
+  ag_map first_word;   /* first lower-case word -> longest alias length */
+  ag_map actor_index;  /* id -> actor index */
+  ag_relation *rels;
+  size_t nrels, cap_rels;
+  ag_class *classes;
+  size_t nclasses, cap_classes;
+  ag_map class_index;
+  size_t nfiles;
+  long rel_affiliated;        /* relation index of affiliated-with or -1 */
+  long cls_role, cls_skip, cls_negation;  /* special classes or -1 */
+};
+
+/* pattern.c */
+int ag_pattern_compile(ag_rules *r, const char *text, ag_seq *out,
+                       int is_class, ag_error *err, const char *file,
+                       int line, int col);
+void ag_seq_destroy(ag_seq *s);
+int ag_class_compile(ag_rules *r, size_t ci, ag_error *err);
+/* Word forms of a verb or noun (attack -> attacks, attacked, attacking). */
+int ag_word_forms(const char *word, char ***forms, size_t *n);
+
+/* ---- match.c ----------------------------------------------------------- */
+
+typedef struct ag_mention {
+  size_t first, end;   /* token range, end exclusive, after role words */
+  size_t actor;
+  size_t alias_end;    /* end of the alias itself, before role words */
+} ag_mention;
+
+typedef struct ag_assertion {
+  size_t source, target;  /* actor indexes */
+  size_t relation;
+  size_t sentence;
+} ag_assertion;
+
+typedef struct ag_match_result {
+  ag_mention *mentions;
+  size_t nmentions, cap_mentions;
+  ag_assertion *asserts;
+  size_t nasserts, cap_asserts;
+  size_t dropped_negated;
+} ag_match_result;
+
+void ag_match_result_init(ag_match_result *m);
+void ag_match_result_destroy(ag_match_result *m);
+/* Find mentions and assertions in every sentence of doc. */
+int ag_match_doc(const ag_rules *r, const ag_doc *doc, ag_match_result *m);
+
+/* ---- graph.c ----------------------------------------------------------- */
+
+struct ag_extractor;
+const ag_rules *ag_extractor_rules(const struct ag_extractor *ex);
+
+/* ---- export_*.c -------------------------------------------------------- */
+
+int ag_write_graphml(const ag_graph *g, ag_buf *out);
+int ag_write_dot(const ag_graph *g, ag_buf *out);
+
+/* Escapers append to b. */
+int ag_xml_escape(ag_buf *b, const char *s, int attribute);
+int ag_dot_escape(ag_buf *b, const char *s);
+
+#endif

@@ -1,0 +1,311 @@
+/* actorgraph command line: a thin layer over the library in actorgraph.h.
+ * One option table drives parsing and --help. */
+#include "actorgraph.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+enum { EXIT_OK = 0, EXIT_INPUT = 1, EXIT_USAGE = 2 };
+enum { CMD_EXTRACT = 1, CMD_CHECK = 2 };
+
+typedef enum {
+  OPT_RULES, OPT_OUTPUT, OPT_FORMAT, OPT_ISOLATED, OPT_QUIET, OPT_HELP,
+  OPT_VERSION
+} opt_id;
+
+typedef struct option {
+  opt_id id;
+  char short_name;
+  const char *long_name;
+  const char *arg;  /* NULL when the option takes no argument */
+  unsigned commands;
+  const char *help;
+} option;
+
+static const option OPTIONS[] = {
+    {OPT_RULES, 'r', "rules", "RULES", CMD_EXTRACT | CMD_CHECK,
+     "rules directory (every *.yaml, *.yml) or one file; default "
+     "$ACTORGRAPH_RULES, the installed rules, else ./rules"},
+    {OPT_OUTPUT, 'o', "output", "OUT", CMD_EXTRACT,
+     "write the graph to OUT (repeatable); the format follows the extension "
+     "(.graphml, .dot); '-' or no -o writes GraphML to stdout"},
+    {OPT_FORMAT, 'f', "format", "FMT", CMD_EXTRACT,
+     "force the format of every output: graphml or dot"},
+    {OPT_ISOLATED, 0, "keep-isolated", NULL, CMD_EXTRACT,
+     "keep actors that are mentioned but take part in no relation"},
+    {OPT_QUIET, 'q', "quiet", NULL, CMD_EXTRACT, "no summary on stderr"},
+    {OPT_HELP, 'h', "help", NULL, CMD_EXTRACT | CMD_CHECK,
+     "show this help and exit"},
+    {OPT_VERSION, 'V', "version", NULL, CMD_EXTRACT | CMD_CHECK,
+     "show the version and exit"},
+};
+
+#define NOPTIONS (sizeof OPTIONS / sizeof OPTIONS[0])
+
+typedef struct args {
+  unsigned command;
+  const char *rules;
+  const char **outputs;
+  size_t noutputs;
+  const char *format;
+  int keep_isolated, quiet, help, version;
+  const char **paths;
+  size_t npaths;
+} args;
+
+static void usage(FILE *f) {
+  fprintf(f,
+          "Usage: actorgraph extract [-r RULES] [-o OUT]... [PATH...]\n"
+          "       actorgraph check [-r RULES]\n"
+          "\n"
+          "Turn news articles into a graph of actors and what they did to each\n"
+          "other, using YAML rules.\n"
+          "\n"
+          "Commands:\n"
+          "  extract   read articles (files, directories of *.txt, '-' or\n"
+          "            nothing for stdin) and write the graph\n"
+          "  check     validate the rules and print what they hold\n"
+          "\n"
+          "Options:\n");
+  for (size_t i = 0; i < NOPTIONS; i++) {
+    const option *o = &OPTIONS[i];
+    char left[64];
+    snprintf(left, sizeof left, "%s%c%s--%s%s%s", o->short_name ? "-" : "",
+             o->short_name ? o->short_name : ' ', o->short_name ? ", " : "  ",
+             o->long_name, o->arg ? " " : "", o->arg ? o->arg : "");
+    fprintf(f, "  %-22s %s\n", o->short_name ? left : left + 2, o->help);
+  }
+  fprintf(f,
+          "\nExit status: 0 ok, 1 input or processing error, 2 usage error.\n"
+          "Rule format: see rules/README.md.\n");
+}
+
+static int usage_error(const char *msg, const char *arg) {
+  fprintf(stderr, "actorgraph: %s%s%s\nTry 'actorgraph --help'.\n", msg,
+          arg ? ": " : "", arg ? arg : "");
+  return EXIT_USAGE;
+}
+
+static const option *find_option(const char *arg, const char **value) {
+  *value = NULL;
+  for (size_t i = 0; i < NOPTIONS; i++) {
+    const option *o = &OPTIONS[i];
+    if (arg[1] == '-') {
+      size_t n = strlen(o->long_name);
+      if (strncmp(arg + 2, o->long_name, n) != 0) continue;
+      if (arg[2 + n] == '=' && o->arg) *value = arg + 3 + n;
+      else if (arg[2 + n] != '\0') continue;
+      return o;
+    }
+    if (o->short_name && arg[1] == o->short_name) {
+      if (arg[2] && o->arg) *value = arg + 2;
+      else if (arg[2]) continue;
+      return o;
+    }
+  }
+  return NULL;
+}
+
+static int apply(args *a, const option *o, const char *value) {
+  switch (o->id) {
+    case OPT_RULES: a->rules = value; break;
+    case OPT_OUTPUT: a->outputs[a->noutputs++] = value; break;
+    case OPT_FORMAT: a->format = value; break;
+    case OPT_ISOLATED: a->keep_isolated = 1; break;
+    case OPT_QUIET: a->quiet = 1; break;
+    case OPT_HELP: a->help = 1; break;
+    case OPT_VERSION: a->version = 1; break;
+  }
+  return 0;
+}
+
+static int parse_args(args *a, int argc, char **argv) {
+  int i = 1, only_paths = 0;
+  if (argc > 1 && strcmp(argv[1], "extract") == 0) a->command = CMD_EXTRACT, i++;
+  else if (argc > 1 && strcmp(argv[1], "check") == 0) a->command = CMD_CHECK, i++;
+  for (; i < argc; i++) {
+    const char *arg = argv[i], *value;
+    if (only_paths || arg[0] != '-' || strcmp(arg, "-") == 0) {
+      if (!a->command) return usage_error("unknown command", arg);
+      a->paths[a->npaths++] = arg;
+      continue;
+    }
+    if (strcmp(arg, "--") == 0) {
+      only_paths = 1;
+      continue;
+    }
+    const option *o = find_option(arg, &value);
+    if (!o) return usage_error("unknown option", arg);
+    if (a->command && !(o->commands & a->command))
+      return usage_error("option not valid for this command", arg);
+    if (o->arg && !value) {
+      if (i + 1 >= argc) return usage_error("option needs an argument", arg);
+      value = argv[++i];
+    }
+    apply(a, o, value);
+  }
+  return EXIT_OK;
+}
+
+static const char *default_rules(void) {
+  struct stat st;
+  const char *env = getenv("ACTORGRAPH_RULES");
+  if (env && *env) return env;
+#ifdef AG_RULES_INSTALL_DIR
+  if (stat(AG_RULES_INSTALL_DIR, &st) == 0 && S_ISDIR(st.st_mode))
+    return AG_RULES_INSTALL_DIR;
+#endif
+  return "rules";
+}
+
+static void report(const ag_error *err) {
+  char buf[1200];
+  fprintf(stderr, "actorgraph: %s\n", ag_error_format(err, buf, sizeof buf));
+}
+
+static int load_rules(const args *a, ag_rules **rules) {
+  ag_error err;
+  ag_error_clear(&err);
+  if (ag_rules_load(rules, a->rules ? a->rules : default_rules(), &err)) {
+    report(&err);
+    return EXIT_INPUT;
+  }
+  return EXIT_OK;
+}
+
+static int cmd_check(const args *a) {
+  ag_rules *rules = NULL;
+  ag_rules_counts c;
+  if (a->npaths) return usage_error("check takes no paths", a->paths[0]);
+  int rc = load_rules(a, &rules);
+  if (rc) return rc;
+  ag_rules_get_counts(rules, &c);
+  printf("%zu actors\n%zu aliases\n%zu relations\n%zu patterns\n%zu classes\n"
+         "%zu files\nrules ok\n",
+         c.actors, c.aliases, c.relations, c.patterns, c.classes, c.files);
+  ag_rules_free(rules);
+  return EXIT_OK;
+}
+
+/* Check every output's format before reading any article. */
+static int output_formats(const args *a, ag_format *formats) {
+  ag_format forced = AG_FORMAT_UNKNOWN;
+  if (a->format && (forced = ag_format_from_name(a->format)) == AG_FORMAT_UNKNOWN)
+    return usage_error("unknown format (graphml, dot)", a->format);
+  for (size_t i = 0; i < a->noutputs; i++) {
+    formats[i] = forced;
+    if (!forced && strcmp(a->outputs[i], "-") == 0) formats[i] = AG_FORMAT_GRAPHML;
+    if (!formats[i]) formats[i] = ag_format_from_path(a->outputs[i]);
+    if (!formats[i])
+      return usage_error("cannot tell the format from the extension "
+                         "(.graphml, .dot); use --format",
+                         a->outputs[i]);
+  }
+  return EXIT_OK;
+}
+
+static int read_articles(const args *a, ag_extractor *ex) {
+  ag_paths paths = {0};
+  ag_error err;
+  int status = EXIT_OK;
+  ag_error_clear(&err);
+  if (a->npaths == 0 && ag_paths_add(&paths, "-", &err)) status = EXIT_INPUT;
+  for (size_t i = 0; i < a->npaths; i++) {
+    if (ag_paths_add(&paths, a->paths[i], &err)) {
+      report(&err);
+      status = EXIT_INPUT;
+    }
+  }
+  for (size_t i = 0; i < paths.n && status == EXIT_OK; i++) {
+    if (ag_extractor_add_file(ex, paths.items[i], &err)) {
+      report(&err);
+      status = EXIT_INPUT;
+    }
+  }
+  ag_paths_destroy(&paths);
+  return status;
+}
+
+static int write_outputs(const args *a, const ag_format *formats,
+                         const ag_graph *g) {
+  ag_error err;
+  ag_error_clear(&err);
+  if (a->noutputs == 0) {
+    ag_format f = a->format ? ag_format_from_name(a->format) : AG_FORMAT_GRAPHML;
+    if (ag_graph_write(g, "-", f, &err)) return report(&err), EXIT_INPUT;
+    return EXIT_OK;
+  }
+  for (size_t i = 0; i < a->noutputs; i++)
+    if (ag_graph_write(g, a->outputs[i], formats[i], &err))
+      return report(&err), EXIT_INPUT;
+  return EXIT_OK;
+}
+
+static int cmd_extract(const args *a) {
+  ag_rules *rules = NULL;
+  ag_extractor *ex = NULL;
+  ag_graph *g = NULL;
+  ag_extract_options opts = AG_EXTRACT_OPTIONS_INIT;
+  ag_format *formats = calloc(a->noutputs + 1, sizeof *formats);
+  ag_error err;
+  int status;
+  ag_error_clear(&err);
+  if (!formats) return EXIT_INPUT;
+  if ((status = output_formats(a, formats))) goto done;
+  if ((status = load_rules(a, &rules))) goto done;
+  opts.keep_isolated = a->keep_isolated;
+  if (ag_extractor_new(&ex, rules, &opts)) {
+    fprintf(stderr, "actorgraph: out of memory\n");
+    status = EXIT_INPUT;
+    goto done;
+  }
+  if ((status = read_articles(a, ex))) goto done;
+  if (ag_extractor_graph(&g, ex, &err)) {
+    report(&err);
+    status = EXIT_INPUT;
+    goto done;
+  }
+  if ((status = write_outputs(a, formats, g))) goto done;
+  if (!a->quiet) {
+    ag_extract_counts c;
+    ag_extractor_get_counts(ex, &c);
+    fprintf(stderr,
+            "actorgraph: %zu articles, %zu sentences, %zu mentions, %zu "
+            "assertions (%zu negated or hedged, dropped) -> %zu actors, %zu "
+            "edges\n",
+            c.articles, c.sentences, c.mentions, c.assertions,
+            c.dropped_negated, ag_graph_node_count(g), ag_graph_edge_count(g));
+  }
+done:
+  ag_graph_free(g);
+  ag_extractor_free(ex);
+  ag_rules_free(rules);
+  free(formats);
+  return status;
+}
+
+int main(int argc, char **argv) {
+  args a = {0};
+  a.outputs = calloc((size_t)argc + 1, sizeof(char *));
+  a.paths = calloc((size_t)argc + 1, sizeof(char *));
+  int status;
+  if (!a.outputs || !a.paths) {
+    fprintf(stderr, "actorgraph: out of memory\n");
+    status = EXIT_INPUT;
+  } else if ((status = parse_args(&a, argc, argv))) {
+    /* reported */
+  } else if (a.help) {
+    usage(stdout);
+  } else if (a.version) {
+    printf("actorgraph %s\n", ag_version());
+  } else if (!a.command) {
+    status = usage_error("missing command (extract or check)", NULL);
+  } else {
+    status = a.command == CMD_CHECK ? cmd_check(&a) : cmd_extract(&a);
+  }
+  free(a.outputs);
+  free(a.paths);
+  return status;
+}

@@ -1,0 +1,421 @@
+/* Match stage: sentences -> actor mentions -> assertions (source, relation,
+ * target) by running every relation pattern at every token.
+ *
+ * The matcher is a small backtracking interpreter over the compiled element
+ * sequences: each element either consumes tokens and continues with the rest
+ * (a continuation frame), or fails.  A step budget bounds every attempt, so
+ * no pattern can take more than linear time per start position. */
+#include "internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_LIST 16       /* actors in one slot: "A, B and C" */
+#define MAX_ROLES 3       /* role words absorbed after a mention */
+#define MAX_SKIP 3        /* SKIP words between two elements */
+#define MAX_APPOSITIVE 14 /* tokens of ", a group linked to X," */
+#define MAX_PAREN 8        /* tokens of "(FBI)", "(€72 million)" */
+#define NEG_WINDOW 4      /* tokens before a match that can negate it */
+#define STEP_BUDGET 4000
+
+void ag_match_result_init(ag_match_result *m) { memset(m, 0, sizeof *m); }
+
+void ag_match_result_destroy(ag_match_result *m) {
+  free(m->mentions);
+  free(m->asserts);
+  memset(m, 0, sizeof *m);
+}
+
+typedef struct frame {
+  const ag_el *els;
+  size_t n, i;
+  const struct frame *next;
+} frame;
+
+typedef struct mstate {
+  const ag_rules *r;
+  const ag_doc *doc;
+  size_t first, end;          /* sentence token range */
+  const size_t *mention_at;   /* per token: mention index + 1, or 0 */
+  const ag_mention *mentions;
+  size_t start;               /* where this attempt started */
+  size_t list[2][MAX_LIST], nlist[2];
+  size_t match_end;
+  long budget;
+  int use_skip;
+} mstate;
+
+static int run(mstate *st, const ag_el *els, size_t n, size_t i, size_t pos,
+               const frame *next);
+
+static const char *word(const mstate *st, size_t pos) {
+  return ag_tok_norm(st->doc, pos);
+}
+
+static int is_word(const mstate *st, size_t pos, const char *w) {
+  return pos < st->end && strcmp(word(st, pos), w) == 0;
+}
+
+static const ag_mention *mention(const mstate *st, size_t pos) {
+  if (pos >= st->end || !st->mention_at[pos - st->first]) return NULL;
+  return &st->mentions[st->mention_at[pos - st->first] - 1];
+}
+
+/* Longest match of a class (by index) starting at pos; 0 if none. */
+static size_t class_at(const mstate *outer, long ci, size_t pos) {
+  if (ci < 0 || pos >= outer->end) return 0;
+  const ag_class *c = &outer->r->classes[ci];
+  mstate st = *outer;
+  st.use_skip = 0;
+  size_t best = 0;
+  for (size_t a = 0; a < c->nalts; a++) {
+    st.budget = STEP_BUDGET;
+    if (run(&st, c->alts[a].els, c->alts[a].n, 0, pos, NULL) &&
+        st.match_end - pos > best)
+      best = st.match_end - pos;
+  }
+  return best;
+}
+
+static int type_ok(const mstate *st, const ag_el *e, const ag_mention *m) {
+  return !e->types || (e->types >> st->r->actors[m->actor].type & 1u);
+}
+
+/* End of a short parenthesis "( ... )" starting at pos, or 0. */
+static size_t paren_end(const mstate *st, size_t pos) {
+  if (!is_word(st, pos, "(")) return 0;
+  for (size_t j = pos + 1; j < st->end && j <= pos + MAX_PAREN; j++)
+    if (is_word(st, j, ")")) return j + 1;
+  return 0;
+}
+
+/* Bind a slot at pos to a list of mentions and continue; tries the longest
+ * list first ("A, B and C" before "A"). */
+static int run_slot(mstate *st, const ag_el *els, size_t n, size_t i,
+                    size_t pos, const frame *next) {
+  const ag_el *e = &els[i];
+  const ag_mention *m = mention(st, pos);
+  if (!m) return 0;
+  /* possessive: "Taiwan's Far Eastern bank" -> the bank */
+  if (is_word(st, m->end, "'s") && mention(st, m->end + 1))
+    m = mention(st, m->end + 1);
+  if (!type_ok(st, e, m)) return 0;
+  size_t items[MAX_LIST], ends[MAX_LIST], k = 0;
+  items[k] = m->actor;
+  ends[k++] = m->end;
+  while (k < MAX_LIST) {
+    size_t p = ends[k - 1], q;
+    if (is_word(st, p, ",") && (is_word(st, p + 1, "and") || is_word(st, p + 1, "or")))
+      q = p + 2;
+    else if (is_word(st, p, ",") || is_word(st, p, "and") || is_word(st, p, "or"))
+      q = p + 1;
+    else if (is_word(st, p, "as") && is_word(st, p + 1, "well") &&
+             is_word(st, p + 2, "as"))
+      q = p + 3;
+    else
+      break;
+    const ag_mention *mm = mention(st, q);
+    if (!mm || !type_ok(st, e, mm)) break;
+    items[k] = mm->actor;
+    ends[k++] = mm->end;
+  }
+  for (size_t len = k; len > 0; len--) {
+    memcpy(st->list[e->slot], items, len * sizeof(size_t));
+    st->nlist[e->slot] = len;
+    if (run(st, els, n, i + 1, ends[len - 1], next)) return 1;
+    if (len == 1) {
+      /* without the role words: "North Korea-linked group" also reads as
+       * "{target} - linked group" */
+      if (m->alias_end != m->end && run(st, els, n, i + 1, m->alias_end, next))
+        return 1;
+      /* past a parenthesis: "Federal Bureau of Investigation (FBI) blamed" */
+      size_t close = paren_end(st, m->end);
+      if (close && run(st, els, n, i + 1, close, next)) return 1;
+    }
+    /* an appositive after the source: "Lazarus, a group tied to X, stole" */
+    if (e->slot == 0 && is_word(st, ends[len - 1], ",")) {
+      size_t p = ends[len - 1] + 1;
+      for (size_t j = 0; j < MAX_APPOSITIVE && p + j < st->end; j++) {
+        if (is_word(st, p + j, ",")) {
+          if (j > 0 && run(st, els, n, i + 1, p + j + 1, next)) return 1;
+          break;
+        }
+      }
+    }
+  }
+  return 0;
+}
+
+static int run_el(mstate *st, const ag_el *els, size_t n, size_t i,
+                  size_t pos, const frame *next) {
+  const ag_el *e = &els[i];
+  switch (e->kind) {
+    case AG_EL_LIT:
+      if (pos >= st->end) return 0;
+      for (size_t f = 0; f < e->nforms; f++)
+        if (strcmp(word(st, pos), e->forms[f]) == 0)
+          return run(st, els, n, i + 1, pos + 1, next);
+      return 0;
+    case AG_EL_ALT: {
+      frame fr = {els, n, i + 1, next};
+      for (size_t a = 0; a < e->nalts; a++)
+        if (run(st, e->alts[a].els, e->alts[a].n, 0, pos, &fr)) return 1;
+      return 0;
+    }
+    case AG_EL_SLOT:
+      return run_slot(st, els, n, i, pos, next);
+    case AG_EL_GAP:
+      for (int k = 0; k <= e->max && pos + (size_t)k <= st->end; k++) {
+        if (k > 0 && mention(st, pos + (size_t)k - 1)) return 0;
+        if (run(st, els, n, i + 1, pos + (size_t)k, next)) return 1;
+      }
+      return 0;
+  }
+  return 0;
+}
+
+static int run(mstate *st, const ag_el *els, size_t n, size_t i, size_t pos,
+               const frame *next) {
+  if (--st->budget < 0) return 0;
+  if (i == n) {
+    if (next) return run(st, next->els, next->n, next->i, pos, next->next);
+    st->match_end = pos;
+    return 1;
+  }
+  const ag_el *e = &els[i];
+  /* adverbs and auxiliaries listed in the SKIP class may stand between
+   * elements: "{source} attack~" also reads "Lazarus reportedly attacked" */
+  size_t p = pos;
+  for (int s = 0; s <= MAX_SKIP; s++) {
+    if (run_el(st, els, n, i, p, next)) return 1;
+    size_t k;
+    if (!st->use_skip || p == st->start || e->kind == AG_EL_GAP ||
+        !(k = class_at(st, st->r->cls_skip, p)))
+      break;
+    p += k;
+  }
+  if (e->optional) return run(st, els, n, i + 1, pos, next);
+  return 0;
+}
+
+/* ---- mentions ------------------------------------------------------------- */
+
+static int alias_matches(const ag_doc *d, const ag_alias *a, size_t pos) {
+  for (size_t k = 0; k < a->n; k++) {
+    const ag_token *t = &d->toks[pos + k];
+    if (a->exact[k] && (strlen(a->orig[k]) != t->len ||
+                        memcmp(a->orig[k], d->text + t->start, t->len) != 0))
+      return 0;
+  }
+  return 1;
+}
+
+/* The longest alias at pos within [pos, end): alias index + 1, or 0. */
+static size_t alias_at(const ag_rules *r, const ag_doc *d, size_t pos,
+                       size_t end, size_t *len, ag_buf *key) {
+  size_t longest;
+  const char *w = ag_tok_norm(d, pos);
+  if (!ag_map_get(&r->first_word, w, strlen(w), &longest)) return 0;
+  if (longest > end - pos) longest = end - pos;
+  for (size_t n = longest; n > 0; n--) {
+    ag_buf_clear(key);
+    for (size_t k = 0; k < n; k++)
+      if ((k && ag_buf_putc(key, ' ')) || ag_buf_puts(key, ag_tok_norm(d, pos + k)))
+        return 0;
+    size_t first;
+    if (!ag_map_get(&r->alias_index, key->data, key->len, &first)) continue;
+    for (long j = (long)first; j >= 0; j = r->aliases[j].next)
+      if (alias_matches(d, &r->aliases[j], pos)) {
+        *len = n;
+        return (size_t)j + 1;
+      }
+  }
+  return 0;
+}
+
+static int push_mention(ag_match_result *m, size_t first, size_t end,
+                        size_t actor) {
+  if (AG_GROW(m->mentions, m->cap_mentions, m->nmentions + 1)) return AG_ENOMEM;
+  ag_mention *x = &m->mentions[m->nmentions++];
+  x->first = first;
+  x->end = x->alias_end = end;
+  x->actor = actor;
+  return 0;
+}
+
+static int find_mentions(mstate *st, ag_match_result *m, size_t *mention_at,
+                         ag_buf *key) {
+  const ag_doc *d = st->doc;
+  size_t base = m->nmentions;
+  for (size_t pos = st->first; pos < st->end;) {
+    size_t len = 0, ai = alias_at(st->r, d, pos, st->end, &len, key);
+    if (!ai) {
+      pos++;
+      continue;
+    }
+    const ag_alias *a = &st->r->aliases[ai - 1];
+    size_t end = pos + len;
+    /* "Washington Post", "Moscow Exchange": a one-word name followed by
+     * another capitalised word that is neither an actor nor a role word */
+    if (len == 1 && (d->toks[pos].flags & AG_TOK_CAP) && end < st->end &&
+        (d->toks[end].flags & AG_TOK_CAP) && (d->toks[end].flags & AG_TOK_WORD) &&
+        d->toks[end].newlines == 0) {
+      size_t l2 = 0;
+      st->mentions = m->mentions + base;
+      if (!alias_at(st->r, d, end, st->end, &l2, key) &&
+          !class_at(st, st->r->cls_role, end)) {
+        pos = end;
+        continue;
+      }
+    }
+    if (push_mention(m, pos, end, a->actor)) return AG_ENOMEM;
+    mention_at[pos - st->first] = m->nmentions - base;
+    pos = end;
+  }
+  /* role words: "North Korean hackers", "Russian military intelligence" */
+  st->mentions = m->mentions + base;
+  for (size_t i = base; i < m->nmentions; i++) {
+    ag_mention *x = &m->mentions[i];
+    for (int r = 0; r < MAX_ROLES; r++) {
+      if (x->end < st->end && mention_at[x->end - st->first]) break;
+      size_t k = class_at(st, st->r->cls_role, x->end);
+      if (!k) break;
+      x->end += k;
+    }
+  }
+  return 0;
+}
+
+/* ---- assertions ------------------------------------------------------------ */
+
+static int negated(mstate *st, size_t from, size_t to) {
+  if (st->r->cls_negation < 0) return 0;
+  size_t lo = from;
+  for (int k = 0; k < NEG_WINDOW && lo > st->first; k++) {
+    const char *w = word(st, lo - 1);
+    if (!strcmp(w, ",") || !strcmp(w, ";") || !strcmp(w, ":") || !strcmp(w, "--"))
+      break;
+    lo--;
+  }
+  for (size_t p = lo; p < to; p++)
+    if (class_at(st, st->r->cls_negation, p)) return 1;
+  return 0;
+}
+
+static int add_assertion(ag_match_result *m, size_t sfirst, size_t src,
+                         size_t rel, size_t tgt, size_t sentence) {
+  if (src == tgt) return 0;
+  for (size_t i = sfirst; i < m->nasserts; i++) {
+    const ag_assertion *a = &m->asserts[i];
+    if (a->source == src && a->target == tgt && a->relation == rel) return 0;
+  }
+  if (AG_GROW(m->asserts, m->cap_asserts, m->nasserts + 1)) return AG_ENOMEM;
+  ag_assertion *a = &m->asserts[m->nasserts++];
+  a->source = src;
+  a->target = tgt;
+  a->relation = rel;
+  a->sentence = sentence;
+  return 0;
+}
+
+static int emit(mstate *st, ag_match_result *m, size_t sfirst, size_t rel,
+                size_t sentence) {
+  const ag_relation *R = &st->r->rels[rel];
+  for (size_t a = 0; a < st->nlist[0]; a++)
+    for (size_t b = 0; b < st->nlist[1]; b++) {
+      size_t s = st->list[0][a], t = st->list[1][b];
+      if (R->symmetric &&
+          strcmp(st->r->actors[s].id, st->r->actors[t].id) > 0) {
+        size_t tmp = s;
+        s = t;
+        t = tmp;
+      }
+      if (add_assertion(m, sfirst, s, rel, t, sentence)) return AG_ENOMEM;
+    }
+  return 0;
+}
+
+/* Is b up the affiliation chain of a (Lazarus -> RGB -> North Korea)? */
+static int affiliated(const ag_rules *r, size_t a, size_t b) {
+  long x = r->actors[a].affiliation;
+  for (int depth = 0; x >= 0 && depth < 8; depth++) {
+    if ((size_t)x == b) return 1;
+    x = r->actors[x].affiliation;
+  }
+  return 0;
+}
+
+/* Groups whose affiliation the dictionary knows get an affiliated-with edge
+ * when the group and its sponsor share a sentence: the sentence is the
+ * evidence, the dictionary the knowledge. */
+static int dictionary_affiliations(mstate *st, ag_match_result *m,
+                                   size_t sfirst, size_t sentence) {
+  const ag_rules *r = st->r;
+  if (r->rel_affiliated < 0) return 0;
+  for (size_t i = st->first; i < st->end; i++) {
+    const ag_mention *a = mention(st, i);
+    if (!a || r->actors[a->actor].type != AG_TYPE_GROUP) continue;
+    for (size_t j = st->first; j < st->end; j++) {
+      const ag_mention *b = mention(st, j);
+      if (b && affiliated(r, a->actor, b->actor) &&
+          add_assertion(m, sfirst, a->actor, (size_t)r->rel_affiliated,
+                        b->actor, sentence))
+        return AG_ENOMEM;
+    }
+  }
+  return 0;
+}
+
+static int match_sentence(mstate *st, ag_match_result *m, size_t sentence) {
+  size_t sfirst = m->nasserts;
+  for (size_t rel = 0; rel < st->r->nrels; rel++) {
+    const ag_relation *R = &st->r->rels[rel];
+    for (size_t p = 0; p < R->npats; p++) {
+      const ag_seq *seq = &R->pats[p].seq;
+      for (size_t pos = st->first; pos < st->end; pos++) {
+        if (seq->els[0].kind == AG_EL_SLOT && !mention(st, pos)) continue;
+        st->start = pos;
+        st->budget = STEP_BUDGET;
+        st->nlist[0] = st->nlist[1] = 0;
+        if (!run(st, seq->els, seq->n, 0, pos, NULL)) continue;
+        if (negated(st, pos, st->match_end)) {
+          m->dropped_negated++;
+          continue;
+        }
+        if (emit(st, m, sfirst, rel, sentence)) return AG_ENOMEM;
+      }
+    }
+  }
+  return dictionary_affiliations(st, m, sfirst, sentence);
+}
+
+int ag_match_doc(const ag_rules *r, const ag_doc *doc, ag_match_result *m) {
+  size_t *mention_at = NULL, cap = 0;
+  ag_buf key;
+  ag_buf_init(&key);
+  int rc = 0;
+  m->nmentions = m->nasserts = 0;
+  m->dropped_negated = 0;
+  for (size_t s = 0; s < doc->nsents && !rc; s++) {
+    const ag_sentence *sent = &doc->sents[s];
+    if (AG_GROW(mention_at, cap, sent->count + 1)) {
+      rc = AG_ENOMEM;
+      break;
+    }
+    memset(mention_at, 0, (sent->count + 1) * sizeof(size_t));
+    mstate st = {0};
+    st.r = r;
+    st.doc = doc;
+    st.first = sent->first;
+    st.end = sent->first + sent->count;
+    st.mention_at = mention_at;
+    st.use_skip = 1;
+    size_t base = m->nmentions;
+    if ((rc = find_mentions(&st, m, mention_at, &key))) break;
+    st.mentions = m->mentions + base;
+    rc = match_sentence(&st, m, s);
+  }
+  free(mention_at);
+  ag_buf_destroy(&key);
+  return rc;
+}

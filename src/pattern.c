@@ -1,0 +1,399 @@
+/* Pattern stage of the rules: phrase patterns -> element sequences.
+ *
+ *   word      a literal token, any case          attacked
+ *   word~     any form of a verb or noun         attack~ (attacks, attacked...)
+ *   $NAME     any entry of the class NAME        $HACK
+ *   (a|b c)   alternatives, each a sequence      (launched|carried out)
+ *   x?        optional item                      (has|have)?  also?
+ *   ...  ...N a gap of up to 4 (or N) tokens     stole ... from
+ *   {source} {target}, optionally {source:state|group}
+ */
+#include "internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define DEFAULT_GAP 4
+#define MAX_GAP 12
+#define MAX_DEPTH 16
+
+/* ---- word forms ---------------------------------------------------------- */
+
+static const char *const IRREGULAR[][3] = {
+    {"steal", "stole", "stolen"},   {"meet", "met", "met"},
+    {"pay", "paid", "paid"},        {"hit", "hit", "hit"},
+    {"strike", "struck", "struck"}, {"take", "took", "taken"},
+    {"send", "sent", "sent"},       {"break", "broke", "broken"},
+    {"buy", "bought", "bought"},    {"sell", "sold", "sold"},
+    {"hold", "held", "held"},       {"lead", "led", "led"},
+    {"bring", "brought", "brought"},{"give", "gave", "given"},
+    {"say", "said", "said"},        {"tell", "told", "told"},
+    {"fight", "fought", "fought"},  {"shoot", "shot", "shot"},
+    {"slay", "slew", "slain"},      {"spend", "spent", "spent"},
+    {"see", "saw", "seen"},         {"go", "went", "gone"},
+    {"come", "came", "come"},       {"get", "got", "gotten"},
+    {"make", "made", "made"},       {"put", "put", "put"},
+    {"set", "set", "set"},          {"keep", "kept", "kept"},
+    {"leave", "left", "left"},      {"hide", "hid", "hidden"},
+    {"win", "won", "won"},          {"lose", "lost", "lost"},
+    {"find", "found", "found"},     {"run", "ran", "run"},
+    {"begin", "began", "begun"},    {"speak", "spoke", "spoken"},
+    {"know", "knew", "known"},      {"fly", "flew", "flown"},
+    {"freeze", "froze", "frozen"},  {"seek", "sought", "sought"},
+    {"bind", "bound", "bound"},     {"blow", "blew", "blown"},
+    {"drive", "drove", "driven"},   {"throw", "threw", "thrown"},
+    {"undertake", "undertook", "undertaken"},
+    {"overthrow", "overthrew", "overthrown"},
+    {"withdraw", "withdrew", "withdrawn"},
+    {"forbid", "forbade", "forbidden"}, {"shut", "shut", "shut"},
+    {"cut", "cut", "cut"},          {"bid", "bid", "bid"},
+    {"lay", "laid", "laid"},        {"build", "built", "built"},
+    {"deal", "dealt", "dealt"},     {"mean", "meant", "meant"},
+    {"wage", "waged", "waged"},     {"be", "was", "been"},
+    {NULL, NULL, NULL}};
+
+static int is_vowel(char c) {
+  return c == 'a' || c == 'e' || c == 'i' || c == 'o' || c == 'u';
+}
+
+static int add_form(char ***forms, size_t *n, size_t *cap, const char *stem,
+                    size_t stem_len, const char *suffix) {
+  for (size_t i = 0; i < *n; i++) {
+    size_t m = strlen((*forms)[i]);
+    if (m == stem_len + strlen(suffix) &&
+        strncmp((*forms)[i], stem, stem_len) == 0 &&
+        strcmp((*forms)[i] + stem_len, suffix) == 0)
+      return 0;
+  }
+  if (AG_GROW(*forms, *cap, *n + 1)) return AG_ENOMEM;
+  size_t sl = strlen(suffix);
+  char *f = malloc(stem_len + sl + 1);
+  if (!f) return AG_ENOMEM;
+  memcpy(f, stem, stem_len);
+  memcpy(f + stem_len, suffix, sl + 1);
+  (*forms)[(*n)++] = f;
+  return 0;
+}
+
+int ag_word_forms(const char *w, char ***forms, size_t *n) {
+  size_t cap = 0, len = strlen(w);
+  int rc = 0;
+  *forms = NULL;
+  *n = 0;
+  rc |= add_form(forms, n, &cap, w, len, "");
+  for (size_t i = 0; IRREGULAR[i][0]; i++) {
+    if (strcmp(IRREGULAR[i][0], w) == 0) {
+      rc |= add_form(forms, n, &cap, IRREGULAR[i][1], strlen(IRREGULAR[i][1]), "");
+      rc |= add_form(forms, n, &cap, IRREGULAR[i][2], strlen(IRREGULAR[i][2]), "");
+    }
+  }
+  char last = len ? w[len - 1] : 0, prev = len > 1 ? w[len - 2] : 0;
+  if (len < 2) {
+    rc |= add_form(forms, n, &cap, w, len, "s");
+  } else if (last == 'e') {
+    rc |= add_form(forms, n, &cap, w, len, "s");
+    rc |= add_form(forms, n, &cap, w, len, "d");
+    rc |= add_form(forms, n, &cap, w, len - 1, "ing");
+  } else if (last == 'y' && !is_vowel(prev)) {
+    rc |= add_form(forms, n, &cap, w, len - 1, "ies");
+    rc |= add_form(forms, n, &cap, w, len - 1, "ied");
+    rc |= add_form(forms, n, &cap, w, len, "ing");
+  } else {
+    int sibilant = last == 's' || last == 'x' || last == 'z' ||
+                   (last == 'h' && (prev == 'c' || prev == 's'));
+    rc |= add_form(forms, n, &cap, w, len, sibilant ? "es" : "s");
+    rc |= add_form(forms, n, &cap, w, len, "ed");
+    rc |= add_form(forms, n, &cap, w, len, "ing");
+    /* consonant-vowel-consonant: ban -> banned, admit -> admitted; the
+     * undoubled forms are kept too since stress decides (target -> targeted) */
+    if (len >= 3 && !is_vowel(last) && last != 'w' && last != 'x' &&
+        last != 'y' && is_vowel(prev) && !is_vowel(w[len - 3])) {
+      char stem[64];
+      if (len + 1 < sizeof stem) {
+        memcpy(stem, w, len);
+        stem[len] = last;
+        rc |= add_form(forms, n, &cap, stem, len + 1, "ed");
+        rc |= add_form(forms, n, &cap, stem, len + 1, "ing");
+      }
+    }
+  }
+  if (rc) {
+    for (size_t i = 0; i < *n; i++) free((*forms)[i]);
+    free(*forms);
+    *forms = NULL;
+    *n = 0;
+    return AG_ENOMEM;
+  }
+  return 0;
+}
+
+/* ---- compiling ----------------------------------------------------------- */
+
+typedef struct parser {
+  ag_rules *rules;
+  const char *s;
+  size_t i;
+  ag_error *err;
+  const char *file;
+  int line, col, depth;
+  int is_class;
+  int slots[2];
+} parser;
+
+static int perr(parser *p, const char *fmt, const char *arg) {
+  return ag_err_set(p->err, AG_ERULES, p->file, p->line, p->col + (int)p->i,
+                    fmt, arg);
+}
+
+static void el_destroy(ag_el *e) {
+  for (size_t i = 0; i < e->nforms; i++) free(e->forms[i]);
+  free(e->forms);
+  if (e->owns_alts) {
+    for (size_t i = 0; i < e->nalts; i++) ag_seq_destroy(&e->alts[i]);
+    free(e->alts);
+  }
+  memset(e, 0, sizeof *e);
+}
+
+void ag_seq_destroy(ag_seq *s) {
+  for (size_t i = 0; i < s->n; i++) el_destroy(&s->els[i]);
+  free(s->els);
+  memset(s, 0, sizeof *s);
+}
+
+static int push_el(ag_seq *seq, size_t *cap, const ag_el *e) {
+  if (AG_GROW(seq->els, *cap, seq->n + 1)) return AG_ENOMEM;
+  seq->els[seq->n++] = *e;
+  return 0;
+}
+
+static void skip_space(parser *p) {
+  while (p->s[p->i] == ' ' || p->s[p->i] == '\t') p->i++;
+}
+
+static int is_special(char c) {
+  return c == '(' || c == ')' || c == '|' || c == '{' || c == '}' ||
+         c == '$' || c == '?' || c == '~' || c == ' ' || c == '\t' ||
+         c == '\0';
+}
+
+static int parse_seq(parser *p, ag_seq *out, int in_group);
+
+static int parse_slot(parser *p, ag_el *e) {
+  size_t start = ++p->i;
+  while (p->s[p->i] && p->s[p->i] != '}') p->i++;
+  if (!p->s[p->i]) return perr(p, "unclosed '{'%s", "");
+  char name[128];
+  size_t n = p->i - start;
+  if (n >= sizeof name) return perr(p, "slot name too long%s", "");
+  memcpy(name, p->s + start, n);
+  name[n] = '\0';
+  p->i++;
+  e->kind = AG_EL_SLOT;
+  char *types = strchr(name, ':');
+  if (types) *types++ = '\0';
+  if (strcmp(name, "source") == 0) e->slot = 0;
+  else if (strcmp(name, "target") == 0) e->slot = 1;
+  else return perr(p, "unknown slot '{%s}': use {source} or {target}", name);
+  if (p->is_class) return perr(p, "slots are not allowed in a class: {%s}", name);
+  if (p->slots[e->slot]++) return perr(p, "slot {%s} appears twice", name);
+  for (char *t = types; t && *t;) {
+    char *bar = strchr(t, '|');
+    if (bar) *bar = '\0';
+    int type = ag_type_from_name(t);
+    if (type < 0) return perr(p, "unknown actor type '%s'", t);
+    e->types |= 1u << type;
+    t = bar ? bar + 1 : NULL;
+  }
+  return 0;
+}
+
+static int parse_class_ref(parser *p, ag_el *e) {
+  size_t start = ++p->i;
+  while ((p->s[p->i] >= 'A' && p->s[p->i] <= 'Z') ||
+         (p->s[p->i] >= 'a' && p->s[p->i] <= 'z') ||
+         (p->s[p->i] >= '0' && p->s[p->i] <= '9') || p->s[p->i] == '_' ||
+         p->s[p->i] == '-')
+    p->i++;
+  size_t ci;
+  char name[128];
+  size_t n = p->i - start;
+  if (n == 0 || n >= sizeof name) return perr(p, "expected a class name after '$'%s", "");
+  memcpy(name, p->s + start, n);
+  name[n] = '\0';
+  if (!ag_map_get(&p->rules->class_index, name, n, &ci))
+    return perr(p, "unknown class '$%s'", name);
+  int rc = ag_class_compile(p->rules, ci, p->err);
+  if (rc) return rc;
+  e->kind = AG_EL_ALT;
+  e->alts = p->rules->classes[ci].alts;
+  e->nalts = p->rules->classes[ci].nalts;
+  return 0;
+}
+
+static int parse_group(parser *p, ag_el *e) {
+  size_t cap = 0;
+  p->i++;
+  e->kind = AG_EL_ALT;
+  e->owns_alts = 1;
+  if (++p->depth > MAX_DEPTH) return perr(p, "groups nested too deep%s", "");
+  for (;;) {
+    if (AG_GROW(e->alts, cap, e->nalts + 1)) return AG_ENOMEM;
+    memset(&e->alts[e->nalts], 0, sizeof(ag_seq));
+    int rc = parse_seq(p, &e->alts[e->nalts++], 1);
+    if (rc) return rc;
+    if (p->s[p->i] == '|') {
+      p->i++;
+      continue;
+    }
+    if (p->s[p->i] != ')') return perr(p, "unclosed '('%s", "");
+    p->i++;
+    break;
+  }
+  p->depth--;
+  return 0;
+}
+
+/* A literal word: its tokens become LIT elements pushed onto seq. */
+static int parse_word(parser *p, ag_seq *seq, size_t *cap) {
+  size_t start = p->i;
+  char word[256];
+  while (!is_special(p->s[p->i])) {
+    if (p->s[p->i] == '\\' && p->s[p->i + 1]) p->i++;
+    p->i++;
+  }
+  size_t n = 0;
+  for (size_t j = start; j < p->i && n + 1 < sizeof word; j++) {
+    if (p->s[j] == '\\' && j + 1 < p->i) j++;
+    word[n++] = p->s[j];
+  }
+  word[n] = '\0';
+  int inflect = p->s[p->i] == '~';
+  if (inflect) p->i++;
+  char **words;
+  uint16_t *flags;
+  size_t nw;
+  int rc = ag_phrase_tokens(word, &words, &flags, &nw);
+  if (rc) return rc;
+  for (size_t k = 0; k < nw && !rc; k++) {
+    ag_el e = {0};
+    e.kind = AG_EL_LIT;
+    if (inflect && k + 1 == nw) {
+      rc = ag_word_forms(words[k], &e.forms, &e.nforms);
+    } else if (!(e.forms = malloc(sizeof(char *)))) {
+      rc = AG_ENOMEM;
+    } else {
+      e.forms[0] = words[k];
+      words[k] = NULL;
+      e.nforms = 1;
+    }
+    if (!rc) rc = push_el(seq, cap, &e);
+    if (rc) el_destroy(&e);
+  }
+  for (size_t k = 0; k < nw; k++) free(words[k]);
+  free(words);
+  free(flags);
+  return rc;
+}
+
+static int parse_gap(parser *p, ag_el *e) {
+  p->i += 3;
+  int max = 0;
+  while (p->s[p->i] >= '0' && p->s[p->i] <= '9' && max <= MAX_GAP)
+    max = max * 10 + (p->s[p->i++] - '0');
+  if (max > MAX_GAP) return perr(p, "a gap may span at most 12 tokens%s", "");
+  e->kind = AG_EL_GAP;
+  e->max = max ? max : DEFAULT_GAP;
+  return 0;
+}
+
+static int parse_seq(parser *p, ag_seq *out, int in_group) {
+  size_t cap = 0;
+  int rc = 0;
+  for (;;) {
+    skip_space(p);
+    char c = p->s[p->i];
+    if (c == '\0' || (in_group && (c == '|' || c == ')'))) break;
+    if (c == ')' || c == '|') return perr(p, "unexpected '%s'", c == ')' ? ")" : "|");
+    if (c == '?' || c == '~' || c == '}')
+      return perr(p, "unexpected '%s'", c == '?' ? "?" : c == '~' ? "~" : "}");
+    size_t before = out->n;
+    ag_el e = {0};
+    if (c == '{') rc = parse_slot(p, &e);
+    else if (c == '$') rc = parse_class_ref(p, &e);
+    else if (c == '(') rc = parse_group(p, &e);
+    else if (strncmp(p->s + p->i, "...", 3) == 0) rc = parse_gap(p, &e);
+    else rc = parse_word(p, out, &cap);
+    if (rc) {
+      el_destroy(&e);
+      return rc;
+    }
+    if (e.kind && (rc = push_el(out, &cap, &e))) {
+      el_destroy(&e);
+      return rc;
+    }
+    if (p->s[p->i] == '?') {
+      p->i++;
+      if (out->n == before) return perr(p, "nothing to make optional%s", "");
+      if (out->n - before > 1) {
+        /* "cyber-attack?" made several tokens: wrap them in one group */
+        ag_el g = {0};
+        g.kind = AG_EL_ALT;
+        g.owns_alts = 1;
+        if (!(g.alts = calloc(1, sizeof(ag_seq)))) return AG_ENOMEM;
+        g.nalts = 1;
+        g.alts[0].n = out->n - before;
+        if (!(g.alts[0].els = malloc(g.alts[0].n * sizeof(ag_el)))) {
+          free(g.alts);
+          return AG_ENOMEM;
+        }
+        memcpy(g.alts[0].els, out->els + before, g.alts[0].n * sizeof(ag_el));
+        out->n = before;
+        if ((rc = push_el(out, &cap, &g))) {
+          ag_seq_destroy(&g.alts[0]);
+          free(g.alts);
+          return rc;
+        }
+      }
+      out->els[out->n - 1].optional = 1;
+    }
+  }
+  return 0;
+}
+
+int ag_pattern_compile(ag_rules *r, const char *text, ag_seq *out,
+                       int is_class, ag_error *err, const char *file, int line,
+                       int col) {
+  parser p = {r, text, 0, err, file, line, col, 0, is_class, {0, 0}};
+  memset(out, 0, sizeof *out);
+  int rc = parse_seq(&p, out, 0);
+  if (!rc && out->n == 0) rc = perr(&p, "empty pattern%s", "");
+  if (!rc && !is_class && (!p.slots[0] || !p.slots[1]))
+    rc = perr(&p, "a pattern needs both {source} and {target}%s", "");
+  if (!rc && !is_class && (out->els[0].kind == AG_EL_GAP ||
+                           out->els[out->n - 1].kind == AG_EL_GAP))
+    rc = perr(&p, "a pattern may not start or end with a gap%s", "");
+  if (rc) ag_seq_destroy(out);
+  return rc;
+}
+
+int ag_class_compile(ag_rules *r, size_t ci, ag_error *err) {
+  ag_class *c = &r->classes[ci];
+  if (c->state == 2) return 0;
+  if (c->state == 1)
+    return ag_err_set(err, AG_ERULES, c->file, c->line, c->col,
+                      "class '%s' refers to itself", c->name);
+  c->state = 1;
+  c->alts = calloc(c->nentries ? c->nentries : 1, sizeof(ag_seq));
+  if (!c->alts) return AG_ENOMEM;
+  for (size_t i = 0; i < c->nentries; i++) {
+    int rc = ag_pattern_compile(r, c->entries[i], &c->alts[i], 1, err,
+                                c->file, c->line, c->col);
+    /* re-fetch: compiling may not move r->classes, but keep it obvious */
+    c = &r->classes[ci];
+    if (rc) return rc;
+    c->nalts++;
+  }
+  c->state = 2;
+  return 0;
+}

@@ -1,0 +1,618 @@
+/* Rules stage: YAML files -> actors, aliases, classes and relations.
+ *
+ * A rules file is a mapping with any of the keys `actors`, `classes` and
+ * `relations` (see rules/README.md).  Every error names FILE:LINE:COL. */
+#include "internal.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <yaml.h>
+
+typedef struct loader {
+  ag_rules *r;
+  yaml_document_t *doc;
+  const char *file;
+  ag_error *err;
+} loader;
+
+static const char *const TYPE_NAMES[AG_TYPE_COUNT] = {
+    "state", "group", "agency", "organization", "bank",
+    "company", "person", "sector", "other"};
+/* Category10, one colour per actor type (docs/ECOSYSTEM). */
+static const char *const TYPE_COLORS[AG_TYPE_COUNT] = {
+    "#2ca02c", "#d62728", "#9467bd", "#9467bd", "#1f77b4",
+    "#8c564b", "#ff7f0e", "#7f7f7f", "#7f7f7f"};
+static const char *const TYPE_SHAPES[AG_TYPE_COUNT] = {
+    "hexagon", "box", "house", "house", "cylinder",
+    "component", "ellipse", "ellipse", "ellipse"};
+
+const char *ag_type_name(int t) { return TYPE_NAMES[t]; }
+const char *ag_type_color(int t) { return TYPE_COLORS[t]; }
+const char *ag_type_shape(int t) { return TYPE_SHAPES[t]; }
+
+int ag_type_from_name(const char *name) {
+  for (int i = 0; i < AG_TYPE_COUNT; i++)
+    if (strcmp(name, TYPE_NAMES[i]) == 0) return i;
+  return -1;
+}
+
+/* ---- YAML helpers ------------------------------------------------------- */
+
+static int at(loader *L, const yaml_node_t *n, const char *fmt,
+              const char *arg) {
+  return ag_err_set(L->err, AG_ERULES, L->file, (int)n->start_mark.line + 1,
+                    (int)n->start_mark.column + 1, fmt, arg);
+}
+
+static const char *scalar(const yaml_node_t *n) {
+  return n && n->type == YAML_SCALAR_NODE ? (const char *)n->data.scalar.value
+                                          : NULL;
+}
+
+static yaml_node_t *node(loader *L, int id) {
+  return yaml_document_get_node(L->doc, id);
+}
+
+static int want_scalar(loader *L, yaml_node_t *n, const char *what,
+                       const char **out) {
+  if (!(*out = scalar(n))) return at(L, n, "%s must be a string", what);
+  return 0;
+}
+
+static int want_seq(loader *L, yaml_node_t *n, const char *what) {
+  if (n->type != YAML_SEQUENCE_NODE)
+    return at(L, n, "%s must be a list", what);
+  return 0;
+}
+
+static int want_map(loader *L, yaml_node_t *n, const char *what) {
+  if (n->type != YAML_MAPPING_NODE)
+    return at(L, n, "%s must be a mapping", what);
+  return 0;
+}
+
+#define AG_CAT2(a, b) a##b
+#define AG_CAT(a, b) AG_CAT2(a, b)
+#define IT_ AG_CAT(it_, __LINE__)
+
+#define FOR_SEQ(L, n, ITEM)                                             \
+  for (yaml_node_item_t *IT_ = (n)->data.sequence.items.start;          \
+       IT_ < (n)->data.sequence.items.top && ((ITEM) = node(L, *IT_)); \
+       IT_++)
+
+#define FOR_MAP(L, n, K, V)                                              \
+  for (yaml_node_pair_t *IT_ = (n)->data.mapping.pairs.start;            \
+       IT_ < (n)->data.mapping.pairs.top && ((K) = node(L, IT_->key)) && \
+       ((V) = node(L, IT_->value));                                      \
+       IT_++)
+
+static int is_true(const char *s) {
+  return strcmp(s, "true") == 0 || strcmp(s, "yes") == 0 ||
+         strcmp(s, "on") == 0;
+}
+
+static int quoted(const yaml_node_t *n) {
+  return n->data.scalar.style == YAML_SINGLE_QUOTED_SCALAR_STYLE ||
+         n->data.scalar.style == YAML_DOUBLE_QUOTED_SCALAR_STYLE;
+}
+
+/* ---- aliases ------------------------------------------------------------ */
+
+static void alias_destroy(ag_alias *a) {
+  for (size_t i = 0; i < a->n; i++) {
+    free(a->words[i]);
+    free(a->orig[i]);
+  }
+  free(a->words);
+  free(a->orig);
+  free(a->exact);
+}
+
+static int alias_has_exact(const ag_alias *a) {
+  for (size_t i = 0; i < a->n; i++)
+    if (a->exact[i]) return 1;
+  return 0;
+}
+
+static int add_alias(loader *L, size_t actor, const char *text, int exact,
+                     yaml_node_t *pos) {
+  ag_rules *r = L->r;
+  ag_doc d;
+  ag_buf key;
+  ag_doc_init(&d);
+  ag_buf_init(&key);
+  ag_alias a = {0};
+  int rc = ag_doc_parse(&d, text, strlen(text));
+  if (rc) goto done;
+  if (d.ntoks == 0) {
+    rc = at(L, pos, "empty alias%s", "");
+    goto done;
+  }
+  a.actor = actor;
+  a.next = -1;
+  a.words = calloc(d.ntoks, sizeof(char *));
+  a.orig = calloc(d.ntoks, sizeof(char *));
+  a.exact = calloc(d.ntoks, sizeof(uint16_t));
+  if (!a.words || !a.orig || !a.exact) goto nomem;
+  for (size_t i = 0; i < d.ntoks; i++) {
+    const ag_token *t = &d.toks[i];
+    a.words[i] = ag_strdup(ag_tok_norm(&d, i));
+    a.orig[i] = ag_strndup(text + t->start, t->len);
+    a.n++;
+    if (!a.words[i] || !a.orig[i]) goto nomem;
+    a.exact[i] = exact || (t->flags & AG_TOK_ALLCAPS);
+    if ((i && ag_buf_putc(&key, ' ')) || ag_buf_puts(&key, a.words[i]))
+      goto nomem;
+  }
+  size_t first;
+  if (ag_map_get(&r->alias_index, key.data, key.len, &first)) {
+    for (long j = (long)first; j >= 0; j = r->aliases[j].next) {
+      ag_alias *b = &r->aliases[j];
+      if (b->actor == actor && alias_has_exact(b) == alias_has_exact(&a))
+        goto done; /* the same alias twice: harmless */
+      if (b->actor == actor && exact) {
+        /* `case: exact` on an actor's own name overrides the name's
+         * automatic case-insensitive alias ("Turkey" but not "turkey") */
+        for (size_t k = 0; k < b->n; k++) {
+          b->exact[k] = 1;
+          free(b->orig[k]);
+          b->orig[k] = a.orig[k];
+          a.orig[k] = NULL;
+        }
+        goto done;
+      }
+      if (b->actor != actor && !alias_has_exact(b) && !alias_has_exact(&a)) {
+        rc = ag_err_set(L->err, AG_ERULES, L->file,
+                        (int)pos->start_mark.line + 1,
+                        (int)pos->start_mark.column + 1,
+                        "alias '%s' already names actor '%s'", text,
+                        r->actors[b->actor].id);
+        goto done;
+      }
+    }
+    a.next = (long)first;
+  }
+  if (AG_GROW(r->aliases, r->cap_aliases, r->naliases + 1)) goto nomem;
+  r->aliases[r->naliases] = a;
+  memset(&a, 0, sizeof a);
+  if (ag_map_put(&r->alias_index, key.data, key.len, r->naliases)) goto nomem;
+  size_t longest = 0;
+  const char *w0 = r->aliases[r->naliases].words[0];
+  ag_map_get(&r->first_word, w0, strlen(w0), &longest);
+  if (d.ntoks > longest &&
+      ag_map_put(&r->first_word, w0, strlen(w0), d.ntoks))
+    goto nomem;
+  r->naliases++;
+  goto done;
+nomem:
+  rc = ag_err_set(L->err, AG_ENOMEM, L->file, 0, 0, "out of memory");
+done:
+  alias_destroy(&a);
+  ag_doc_destroy(&d);
+  ag_buf_destroy(&key);
+  return rc;
+}
+
+static int load_alias(loader *L, size_t actor, yaml_node_t *n) {
+  const char *text = scalar(n);
+  int exact = 0;
+  if (n->type == YAML_MAPPING_NODE) {
+    yaml_node_t *k, *v;
+    FOR_MAP(L, n, k, v) {
+      const char *key = scalar(k), *val = scalar(v);
+      int rc;
+      if (!key || !val) return at(L, k, "alias fields must be strings%s", "");
+      if (strcmp(key, "text") == 0) text = val;
+      else if (strcmp(key, "case") == 0) {
+        if (strcmp(val, "exact") != 0 && strcmp(val, "any") != 0)
+          return at(L, v, "case must be 'exact' or 'any', not '%s'", val);
+        exact = strcmp(val, "exact") == 0;
+      } else if ((rc = at(L, k, "unknown alias field '%s'", key)))
+        return rc;
+    }
+    if (!text) return at(L, n, "alias needs 'text'%s", "");
+  }
+  if (!text) return at(L, n, "alias must be a string or a mapping%s", "");
+  return add_alias(L, actor, text, exact, n);
+}
+
+/* ---- actors ------------------------------------------------------------- */
+
+static int set_string(loader *L, yaml_node_t *v, const char *what,
+                      char **dst) {
+  const char *s;
+  int rc = want_scalar(L, v, what, &s);
+  if (rc) return rc;
+  free(*dst);
+  if (!(*dst = ag_strdup(s))) return AG_ENOMEM;
+  return 0;
+}
+
+static int load_actor(loader *L, yaml_node_t *n) {
+  ag_rules *r = L->r;
+  int rc = want_map(L, n, "an actor");
+  if (rc) return rc;
+  if (AG_GROW(r->actors, r->cap_actors, r->nactors + 1)) return AG_ENOMEM;
+  size_t idx = r->nactors;
+  ag_actor *a = &r->actors[idx];
+  memset(a, 0, sizeof *a);
+  a->type = -1;
+  a->affiliation = -1;
+  r->nactors++;
+  yaml_node_t *k, *v, *aliases = NULL;
+  FOR_MAP(L, n, k, v) {
+    const char *key = scalar(k), *s;
+    if (!key) return at(L, k, "actor keys must be strings%s", "");
+    if (strcmp(key, "id") == 0) rc = set_string(L, v, "id", &a->id);
+    else if (strcmp(key, "name") == 0) rc = set_string(L, v, "name", &a->name);
+    else if (strcmp(key, "country") == 0)
+      rc = set_string(L, v, "country", &a->country);
+    else if (strcmp(key, "affiliation") == 0)
+      rc = set_string(L, v, "affiliation", &a->affiliation_id);
+    else if (strcmp(key, "aliases") == 0)
+      rc = want_seq(L, aliases = v, "aliases");
+    else if (strcmp(key, "type") == 0) {
+      if (!(rc = want_scalar(L, v, "type", &s)) &&
+          (a->type = ag_type_from_name(s)) < 0)
+        rc = at(L, v,
+                "unknown actor type '%s' (state, group, agency, organization, "
+                "bank, company, person, sector, other)",
+                s);
+    } else
+      rc = at(L, k, "unknown actor field '%s'", key);
+    if (rc) return rc;
+  }
+  if (!a->id) return at(L, n, "actor needs an 'id'%s", "");
+  if (!ag_is_slug(a->id))
+    return at(L, n, "actor id '%s' must be a slug: a-z, 0-9 and '-'", a->id);
+  if (ag_map_get(&r->actor_index, a->id, strlen(a->id), NULL))
+    return at(L, n, "duplicate actor id '%s'", a->id);
+  if (!a->name) return at(L, n, "actor '%s' needs a 'name'", a->id);
+  if (a->type < 0) return at(L, n, "actor '%s' needs a 'type'", a->id);
+  if (ag_map_put(&r->actor_index, a->id, strlen(a->id), idx)) return AG_ENOMEM;
+  if ((rc = add_alias(L, idx, a->name, 0, n))) return rc;
+  yaml_node_t *item;
+  if (aliases) FOR_SEQ(L, aliases, item) {
+      if ((rc = load_alias(L, idx, item))) return rc;
+    }
+  return 0;
+}
+
+/* ---- classes and relations --------------------------------------------- */
+
+static void set_pos(loader *L, yaml_node_t *n, char *file, size_t fsize,
+                    int *line, int *col) {
+  snprintf(file, fsize, "%s", L->file);
+  *line = (int)n->start_mark.line + 1;
+  *col = (int)n->start_mark.column + 1 +
+         (n->type == YAML_SCALAR_NODE && quoted(n));
+}
+
+static int load_class(loader *L, yaml_node_t *k, yaml_node_t *v) {
+  ag_rules *r = L->r;
+  const char *name = scalar(k), *s;
+  int rc;
+  if (!name) return at(L, k, "class names must be strings%s", "");
+  if (ag_map_get(&r->class_index, name, strlen(name), NULL))
+    return at(L, k, "duplicate class '%s'", name);
+  if ((rc = want_seq(L, v, "a class"))) return rc;
+  if (AG_GROW(r->classes, r->cap_classes, r->nclasses + 1)) return AG_ENOMEM;
+  ag_class *c = &r->classes[r->nclasses];
+  memset(c, 0, sizeof *c);
+  r->nclasses++;
+  set_pos(L, k, c->file, sizeof c->file, &c->line, &c->col);
+  if (!(c->name = ag_strdup(name))) return AG_ENOMEM;
+  size_t n = (size_t)(v->data.sequence.items.top - v->data.sequence.items.start);
+  if (!(c->entries = calloc(n ? n : 1, sizeof(char *)))) return AG_ENOMEM;
+  yaml_node_t *item;
+  FOR_SEQ(L, v, item) {
+    if ((rc = want_scalar(L, item, "a class entry", &s))) return rc;
+    if (!(c->entries[c->nentries++] = ag_strdup(s))) return AG_ENOMEM;
+  }
+  return ag_map_put(&r->class_index, name, strlen(name), r->nclasses - 1);
+}
+
+static int load_relation(loader *L, yaml_node_t *n) {
+  ag_rules *r = L->r;
+  int rc = want_map(L, n, "a relation");
+  const char *s;
+  if (rc) return rc;
+  if (AG_GROW(r->rels, r->cap_rels, r->nrels + 1)) return AG_ENOMEM;
+  ag_relation *rel = &r->rels[r->nrels];
+  memset(rel, 0, sizeof *rel);
+  r->nrels++;
+  yaml_node_t *k, *v, *item;
+  FOR_MAP(L, n, k, v) {
+    const char *key = scalar(k);
+    if (!key) return at(L, k, "relation keys must be strings%s", "");
+    if (strcmp(key, "name") == 0) rc = set_string(L, v, "name", &rel->name);
+    else if (strcmp(key, "describe") == 0)
+      rc = set_string(L, v, "describe", &rel->describe);
+    else if (strcmp(key, "color") == 0) rc = set_string(L, v, "color", &rel->color);
+    else if (strcmp(key, "symmetric") == 0) {
+      if (!(rc = want_scalar(L, v, "symmetric", &s))) rel->symmetric = is_true(s);
+    } else if (strcmp(key, "patterns") == 0) {
+      if ((rc = want_seq(L, v, "patterns"))) return rc;
+      FOR_SEQ(L, v, item) {
+        if ((rc = want_scalar(L, item, "a pattern", &s))) return rc;
+        if (AG_GROW(rel->pats, rel->cap_pats, rel->npats + 1)) return AG_ENOMEM;
+        ag_pattern *p = &rel->pats[rel->npats];
+        memset(p, 0, sizeof *p);
+        rel->npats++;
+        if (!(p->text = ag_strdup(s))) return AG_ENOMEM;
+        set_pos(L, item, p->file, sizeof p->file, &p->line, &p->col);
+      }
+    } else if (strcmp(key, "examples") == 0) {
+      rc = 0; /* checked by test-rules; not needed to extract */
+    } else
+      rc = at(L, k, "unknown relation field '%s'", key);
+    if (rc) return rc;
+  }
+  if (!rel->name) return at(L, n, "relation needs a 'name'%s", "");
+  if (!ag_is_slug(rel->name))
+    return at(L, n, "relation name '%s' must be a slug: a-z, 0-9 and '-'",
+              rel->name);
+  for (size_t i = 0; i + 1 < r->nrels; i++)
+    if (strcmp(r->rels[i].name, rel->name) == 0)
+      return at(L, n, "duplicate relation '%s'", rel->name);
+  if (rel->color && (rel->color[0] != '#' || strlen(rel->color) != 7))
+    return at(L, n, "relation color must look like #rrggbb, not '%s'",
+              rel->color);
+  return 0;
+}
+
+static int load_document(loader *L) {
+  yaml_node_t *root = yaml_document_get_root_node(L->doc), *k, *v, *item;
+  int rc;
+  if (!root) return 0; /* empty file */
+  if (root->type == YAML_SCALAR_NODE && !*scalar(root)) return 0;
+  if ((rc = want_map(L, root, "a rules file"))) return rc;
+  FOR_MAP(L, root, k, v) {
+    const char *key = scalar(k);
+    if (!key) return at(L, k, "top-level keys must be strings%s", "");
+    if (strcmp(key, "actors") == 0) {
+      if ((rc = want_seq(L, v, "actors"))) return rc;
+      FOR_SEQ(L, v, item) if ((rc = load_actor(L, item))) return rc;
+    } else if (strcmp(key, "relations") == 0) {
+      if ((rc = want_seq(L, v, "relations"))) return rc;
+      FOR_SEQ(L, v, item) if ((rc = load_relation(L, item))) return rc;
+    } else if (strcmp(key, "classes") == 0) {
+      if ((rc = want_map(L, v, "classes"))) return rc;
+      FOR_MAP(L, v, k, item) if ((rc = load_class(L, k, item))) return rc;
+    } else {
+      return at(L, k, "unknown top-level key '%s' (actors, classes, relations)",
+                key);
+    }
+  }
+  return 0;
+}
+
+static int load_yaml(ag_rules *r, const char *text, size_t len,
+                     const char *file, ag_error *err) {
+  yaml_parser_t parser;
+  yaml_document_t doc;
+  int rc = 0;
+  if (!yaml_parser_initialize(&parser))
+    return ag_err_set(err, AG_ENOMEM, file, 0, 0, "out of memory");
+  yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
+  for (int first = 1;; first = 0) {
+    if (!yaml_parser_load(&parser, &doc)) {
+      yaml_mark_t m = parser.problem_mark;
+      rc = ag_err_set(err, AG_ERULES, file, (int)m.line + 1, (int)m.column + 1,
+                      "%s%s%s", parser.problem ? parser.problem : "bad YAML",
+                      parser.context ? " " : "",
+                      parser.context ? parser.context : "");
+      break;
+    }
+    if (!yaml_document_get_root_node(&doc)) {
+      yaml_document_delete(&doc);
+      break; /* end of stream */
+    }
+    if (!first) {
+      yaml_node_t *n = yaml_document_get_root_node(&doc);
+      rc = ag_err_set(err, AG_ERULES, file, (int)n->start_mark.line + 1,
+                      (int)n->start_mark.column + 1,
+                      "one YAML document per rules file");
+      yaml_document_delete(&doc);
+      break;
+    }
+    loader L = {r, &doc, file, err};
+    rc = load_document(&L);
+    if (rc == AG_ENOMEM) ag_err_set(err, rc, file, 0, 0, "out of memory");
+    yaml_document_delete(&doc);
+    if (rc) break;
+  }
+  yaml_parser_delete(&parser);
+  r->nfiles++;
+  return rc;
+}
+
+/* ---- after all files: resolve references, compile patterns -------------- */
+
+static long find_class(const ag_rules *r, const char *name) {
+  size_t i;
+  return ag_map_get(&r->class_index, name, strlen(name), &i) ? (long)i : -1;
+}
+
+static int finish(ag_rules *r, ag_error *err) {
+  int rc;
+  for (size_t i = 0; i < r->nactors; i++) {
+    ag_actor *a = &r->actors[i];
+    size_t j;
+    if (!a->affiliation_id) continue;
+    if (!ag_map_get(&r->actor_index, a->affiliation_id,
+                    strlen(a->affiliation_id), &j))
+      return ag_err_set(err, AG_ERULES, NULL, 0, 0,
+                        "actor '%s': affiliation '%s' is not an actor id",
+                        a->id, a->affiliation_id);
+    if (j == i)
+      return ag_err_set(err, AG_ERULES, NULL, 0, 0,
+                        "actor '%s' is affiliated with itself", a->id);
+    a->affiliation = (long)j;
+  }
+  for (size_t i = 0; i < r->nclasses; i++)
+    if ((rc = ag_class_compile(r, i, err))) return rc;
+  r->rel_affiliated = -1;
+  for (size_t i = 0; i < r->nrels; i++) {
+    ag_relation *rel = &r->rels[i];
+    if (strcmp(rel->name, "affiliated-with") == 0) r->rel_affiliated = (long)i;
+    for (size_t j = 0; j < rel->npats; j++) {
+      ag_pattern *p = &rel->pats[j];
+      if ((rc = ag_pattern_compile(r, p->text, &p->seq, 0, err, p->file,
+                                   p->line, p->col)))
+        return rc;
+    }
+  }
+  r->cls_role = find_class(r, "ROLE");
+  r->cls_skip = find_class(r, "SKIP");
+  r->cls_negation = find_class(r, "NEGATION");
+  return 0;
+}
+
+static ag_rules *rules_new(void) {
+  ag_rules *r = calloc(1, sizeof *r);
+  if (r) r->rel_affiliated = r->cls_role = r->cls_skip = r->cls_negation = -1;
+  return r;
+}
+
+void ag_rules_free(ag_rules *r) {
+  if (!r) return;
+  for (size_t i = 0; i < r->nactors; i++) {
+    ag_actor *a = &r->actors[i];
+    free(a->id);
+    free(a->name);
+    free(a->country);
+    free(a->affiliation_id);
+  }
+  free(r->actors);
+  for (size_t i = 0; i < r->naliases; i++) alias_destroy(&r->aliases[i]);
+  free(r->aliases);
+  for (size_t i = 0; i < r->nrels; i++) {
+    ag_relation *rel = &r->rels[i];
+    for (size_t j = 0; j < rel->npats; j++) {
+      ag_seq_destroy(&rel->pats[j].seq);
+      free(rel->pats[j].text);
+    }
+    free(rel->pats);
+    free(rel->name);
+    free(rel->describe);
+    free(rel->color);
+  }
+  free(r->rels);
+  for (size_t i = 0; i < r->nclasses; i++) {
+    ag_class *c = &r->classes[i];
+    for (size_t j = 0; j < c->nalts; j++) ag_seq_destroy(&c->alts[j]);
+    free(c->alts);
+    for (size_t j = 0; j < c->nentries; j++) free(c->entries[j]);
+    free(c->entries);
+    free(c->name);
+  }
+  free(r->classes);
+  ag_map_destroy(&r->alias_index);
+  ag_map_destroy(&r->first_word);
+  ag_map_destroy(&r->actor_index);
+  ag_map_destroy(&r->class_index);
+  free(r);
+}
+
+int ag_rules_load_string(ag_rules **out, const char *yaml, size_t len,
+                         const char *name, ag_error *err) {
+  ag_rules *r = rules_new();
+  *out = NULL;
+  if (!r) return ag_err_set(err, AG_ENOMEM, name, 0, 0, "out of memory");
+  int rc = load_yaml(r, yaml, len, name, err);
+  if (!rc) rc = finish(r, err);
+  if (rc) {
+    ag_rules_free(r);
+    return rc;
+  }
+  *out = r;
+  return 0;
+}
+
+static int is_yaml_name(const char *s) {
+  size_t n = strlen(s);
+  return s[0] != '.' && ((n > 5 && strcmp(s + n - 5, ".yaml") == 0) ||
+                         (n > 4 && strcmp(s + n - 4, ".yml") == 0));
+}
+
+static int cmp_str(const void *a, const void *b) {
+  return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int load_path(ag_rules *r, const char *path, ag_error *err) {
+  char *text = NULL;
+  size_t len;
+  int rc = ag_read_file(path, &text, &len, err);
+  if (!rc) rc = load_yaml(r, text, len, path, err);
+  free(text);
+  return rc;
+}
+
+int ag_rules_load(ag_rules **out, const char *path, ag_error *err) {
+  struct stat st;
+  ag_paths files = {0};
+  ag_buf full;
+  ag_buf_init(&full);
+  ag_rules *r = NULL;
+  int rc = 0;
+  *out = NULL;
+  if (stat(path, &st) != 0) {
+    rc = ag_err_set(err, AG_EIO, path, 0, 0, "cannot open rules: %s",
+                    strerror(errno));
+    goto done;
+  }
+  if (!(r = rules_new())) {
+    rc = ag_err_set(err, AG_ENOMEM, path, 0, 0, "out of memory");
+    goto done;
+  }
+  if (S_ISDIR(st.st_mode)) {
+    DIR *dp = opendir(path);
+    struct dirent *de;
+    if (!dp) {
+      rc = ag_err_set(err, AG_EIO, path, 0, 0, "cannot open rules: %s",
+                      strerror(errno));
+      goto done;
+    }
+    while ((de = readdir(dp)) != NULL && !rc) {
+      if (!is_yaml_name(de->d_name)) continue;
+      ag_buf_clear(&full);
+      if (ag_buf_printf(&full, "%s/%s", path, de->d_name) ||
+          AG_GROW(files.items, files.cap, files.n + 1) ||
+          !(files.items[files.n++] = ag_strdup(full.data)))
+        rc = ag_err_set(err, AG_ENOMEM, path, 0, 0, "out of memory");
+    }
+    closedir(dp);
+    if (rc) goto done;
+    if (files.n == 0) {
+      rc = ag_err_set(err, AG_ERULES, path, 0, 0,
+                      "no *.yaml or *.yml rules files in this directory");
+      goto done;
+    }
+    qsort(files.items, files.n, sizeof(char *), cmp_str);
+    for (size_t i = 0; i < files.n && !rc; i++)
+      rc = load_path(r, files.items[i], err);
+  } else {
+    rc = load_path(r, path, err);
+  }
+  if (!rc) rc = finish(r, err);
+done:
+  ag_paths_destroy(&files);
+  ag_buf_destroy(&full);
+  if (rc) ag_rules_free(r);
+  else *out = r;
+  return rc;
+}
+
+void ag_rules_get_counts(const ag_rules *r, ag_rules_counts *c) {
+  memset(c, 0, sizeof *c);
+  c->files = r->nfiles;
+  c->actors = r->nactors;
+  c->aliases = r->naliases;
+  c->relations = r->nrels;
+  c->classes = r->nclasses;
+  for (size_t i = 0; i < r->nrels; i++) c->patterns += r->rels[i].npats;
+}

@@ -1,0 +1,344 @@
+/* Text stage: UTF-8 article text -> tokens -> sentences.
+ *
+ * Tokens are words (letters and digits, with internal apostrophes and the
+ * dots of abbreviations like "U.S."), numbers ("2.5", "81,000") and single
+ * punctuation marks.  "'s" and "n't" are split off, hyphens are tokens of
+ * their own, so "North Korea-linked" holds the alias "North Korea". */
+#include "internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_SENTENCE_TOKENS 250
+
+void ag_doc_init(ag_doc *d) { memset(d, 0, sizeof *d); }
+
+void ag_doc_destroy(ag_doc *d) {
+  free(d->toks);
+  free(d->sents);
+  ag_buf_destroy(&d->norm);
+  memset(d, 0, sizeof *d);
+}
+
+/* Decode one UTF-8 code point (input is already valid UTF-8). */
+static unsigned decode(const unsigned char *s, size_t n, size_t *len) {
+  unsigned c = s[0];
+  if (c < 0x80 || n < 2) return *len = 1, c;
+  if (c < 0xE0) return *len = 2, ((c & 0x1F) << 6) | (s[1] & 0x3F);
+  if (c < 0xF0 || n < 4) {
+    if (n < 3) return *len = 1, c;
+    return *len = 3, ((c & 0x0F) << 12) | ((s[1] & 0x3F) << 6) | (s[2] & 0x3F);
+  }
+  return *len = 4, ((c & 0x07) << 18) | ((s[1] & 0x3F) << 12) |
+                   ((s[2] & 0x3F) << 6) | (s[3] & 0x3F);
+}
+
+static int is_space_cp(unsigned cp) {
+  return cp == ' ' || cp == '\t' || cp == '\n' || cp == '\r' || cp == 0xA0 ||
+         (cp >= 0x2000 && cp <= 0x200B) || cp == 0x202F || cp == 0x3000 ||
+         cp == 0xFEFF;
+}
+
+/* Letters and digits: ASCII alnum and every non-ASCII code point outside the
+ * punctuation and symbol blocks. */
+static int is_word_cp(unsigned cp) {
+  if (cp < 0x80)
+    return (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z') ||
+           (cp >= '0' && cp <= '9');
+  if (cp >= 0xA0 && cp <= 0xBF) return 0;
+  if (cp == 0xD7 || cp == 0xF7) return 0;
+  if (cp >= 0x2000 && cp <= 0x2BFF) return 0;
+  if (cp >= 0x3000 && cp <= 0x303F) return 0;
+  if (cp == 0xFFFD || cp == 0xFEFF) return 0;
+  return 1;
+}
+
+static int is_apostrophe(unsigned cp) { return cp == '\'' || cp == 0x2019; }
+static int is_digit(char c) { return c >= '0' && c <= '9'; }
+static int is_alpha(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+static int push_token(ag_doc *d, size_t start, size_t len, const char *norm,
+                      size_t nlen, uint16_t nl, uint32_t line_len) {
+  if (AG_GROW(d->toks, d->cap_toks, d->ntoks + 1)) return AG_ENOMEM;
+  ag_token *t = &d->toks[d->ntoks];
+  t->start = (uint32_t)start;
+  t->len = (uint32_t)len;
+  t->norm = (uint32_t)d->norm.len;
+  t->newlines = nl;
+  t->line_len = line_len;
+  t->flags = 0;
+  size_t letters = 0, upper = 0;
+  for (size_t i = 0; i < nlen; i++) {
+    char c = norm[i];
+    if (is_alpha(c)) {
+      letters++;
+      if (c >= 'A' && c <= 'Z') upper++;
+    }
+  }
+  const unsigned char *src = (const unsigned char *)d->text + start;
+  size_t k;
+  unsigned cp0 = decode(src, len, &k);
+  if (is_word_cp(cp0)) t->flags |= AG_TOK_WORD;
+  else t->flags |= AG_TOK_PUNCT;
+  if (cp0 >= 'A' && cp0 <= 'Z') t->flags |= AG_TOK_CAP;
+  if (cp0 >= '0' && cp0 <= '9') t->flags |= AG_TOK_NUMBER;
+  if (letters >= 2 && upper == letters) t->flags |= AG_TOK_ALLCAPS;
+  for (size_t i = 0; i < nlen; i++) {
+    char c = norm[i];
+    if (c >= 'A' && c <= 'Z') c += 'a' - 'A';
+    if (ag_buf_putc(&d->norm, c)) return AG_ENOMEM;
+  }
+  if (ag_buf_add(&d->norm, "", 1)) return AG_ENOMEM;
+  d->ntoks++;
+  return 0;
+}
+
+/* End of a word starting at i.  Stops before "'s" and before the "n" of a
+ * trailing "n't", which then is scanned as a word of its own. */
+static size_t scan_word(const char *s, size_t n, size_t i) {
+  const unsigned char *u = (const unsigned char *)s;
+  size_t start = i, k;
+  /* Abbreviations of single letters with dots: U.S., U.K., e.g. */
+  if (i + 2 < n && is_alpha(s[i]) && s[i + 1] == '.' && is_alpha(s[i + 2]) &&
+      (i + 3 >= n || !is_alpha(s[i + 3]))) {
+    size_t j = i;
+    while (j + 1 < n && is_alpha(s[j]) && s[j + 1] == '.' &&
+           (j + 2 >= n || !is_alpha(s[j + 2]) || j + 3 >= n ||
+            !is_alpha(s[j + 3])))
+      j += 2;
+    if (j - i >= 4) return j;
+  }
+  while (i < n) {
+    unsigned cp = decode(u + i, n - i, &k);
+    if (is_word_cp(cp)) {
+      i += k;
+      continue;
+    }
+    /* 2.5, 81,000 */
+    if ((cp == '.' || cp == ',') && i > start && is_digit(s[i - 1]) &&
+        i + 1 < n && is_digit(s[i + 1])) {
+      i++;
+      continue;
+    }
+    if (is_apostrophe(cp) && i > start && i + k < n) {
+      size_t a = i + k;
+      int next_alpha = is_alpha(s[a]);
+      int ends_after = a + 1 >= n || !is_alpha(s[a + 1]);
+      if ((s[a] == 's' || s[a] == 'S') && ends_after) break;     /* 's */
+      if ((s[a] == 't' || s[a] == 'T') && ends_after &&
+          (s[i - 1] == 'n' || s[i - 1] == 'N') && i - 1 > start)
+        return i - 1;                                             /* n't */
+      if (next_alpha) {
+        i = a;
+        continue;
+      }
+    }
+    break;
+  }
+  return i;
+}
+
+static int normalize_punct(unsigned cp, const char **out) {
+  switch (cp) {
+    case 0x2018: case 0x2019: case 0x201A: case 0x2032: *out = "'"; return 1;
+    case 0x201C: case 0x201D: case 0x201E: case 0x00AB: case 0x00BB:
+      *out = "\""; return 1;
+    case 0x2010: case 0x2011: *out = "-"; return 1;
+    case 0x2013: case 0x2014: case 0x2015: *out = "--"; return 1;
+    case 0x2026: *out = "..."; return 1;
+    default: return 0;
+  }
+}
+
+static int tokenize(ag_doc *d) {
+  const char *s = d->text;
+  const unsigned char *u = (const unsigned char *)s;
+  size_t n = d->len, i = 0, line_start = 0, k;
+  uint16_t nl = 0;
+  uint32_t line_len = 0;
+  ag_buf tmp;
+  ag_buf_init(&tmp);
+  int rc = 0;
+  while (i < n) {
+    unsigned cp = decode(u + i, n - i, &k);
+    if (is_space_cp(cp)) {
+      if (cp == '\n') {
+        if (nl < 0xFFFF) nl++;
+        line_len = (uint32_t)(i - line_start);
+        line_start = i + 1;
+      }
+      i += k;
+      continue;
+    }
+    size_t start = i;
+    const char *norm = NULL;
+    size_t nlen = 0;
+    if (is_word_cp(cp)) {
+      i = scan_word(s, n, i);
+      if (i == start) i = start + k;
+      /* normalise curly apostrophes inside the word */
+      ag_buf_clear(&tmp);
+      for (size_t j = start; j < i;) {
+        size_t kk;
+        unsigned c2 = decode(u + j, n - j, &kk);
+        if (c2 == 0x2019) rc = ag_buf_putc(&tmp, '\'');
+        else rc = ag_buf_add(&tmp, s + j, kk);
+        if (rc) goto done;
+        j += kk;
+      }
+      norm = tmp.data;
+      nlen = tmp.len;
+    } else if (is_apostrophe(cp) && i + k < n &&
+               (s[i + k] == 's' || s[i + k] == 'S') &&
+               (i + k + 1 >= n || !is_alpha(s[i + k + 1])) && d->ntoks &&
+               d->toks[d->ntoks - 1].start + d->toks[d->ntoks - 1].len == i) {
+      i += k + 1;
+      norm = "'s";
+      nlen = 2;
+    } else {
+      i += k;
+      if (normalize_punct(cp, &norm)) {
+        nlen = strlen(norm);
+      } else {
+        norm = s + start;
+        nlen = k;
+      }
+    }
+    if ((rc = push_token(d, start, i - start, norm, nlen, nl, line_len)))
+      goto done;
+    nl = 0;
+  }
+done:
+  ag_buf_destroy(&tmp);
+  return rc;
+}
+
+static const char *const ABBREVIATIONS[] = {
+    "mr", "mrs", "ms", "dr", "prof", "gen", "col", "lt", "sgt", "capt", "sen",
+    "rep", "gov", "st", "jr", "sr", "inc", "corp", "co", "ltd", "no", "nos",
+    "vs", "etc", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep",
+    "sept", "oct", "nov", "dec", "approx", "dept", "est", "fig", "vol", "pp",
+    "ft", "mt", "rev", "hon", "pres", "adm", "cmdr", NULL};
+
+static int is_abbreviation(const char *w) {
+  for (size_t i = 0; ABBREVIATIONS[i]; i++)
+    if (strcmp(w, ABBREVIATIONS[i]) == 0) return 1;
+  /* a single-letter initial: "J. Smith" */
+  return is_alpha(w[0]) && w[1] == '\0';
+}
+
+static int is_terminal(const char *w) {
+  return strcmp(w, ".") == 0 || strcmp(w, "!") == 0 || strcmp(w, "?") == 0 ||
+         strcmp(w, "...") == 0;
+}
+
+static int is_closing(const char *w) {
+  return strcmp(w, "\"") == 0 || strcmp(w, "'") == 0 || strcmp(w, ")") == 0 ||
+         strcmp(w, "]") == 0;
+}
+
+static int starts_sentence(const ag_doc *d, size_t i) {
+  const ag_token *t = &d->toks[i];
+  const char *w = ag_tok_norm(d, i);
+  return (t->flags & (AG_TOK_CAP | AG_TOK_NUMBER)) || strcmp(w, "\"") == 0 ||
+         strcmp(w, "'") == 0 || strcmp(w, "(") == 0 || strcmp(w, "$") == 0 ||
+         (t->flags & AG_TOK_WORD && !is_alpha(d->text[t->start]) &&
+          !is_digit(d->text[t->start]));
+}
+
+/* Does a sentence end after token i (the next token is i + 1)? */
+static int boundary_after(const ag_doc *d, size_t i) {
+  if (i + 1 >= d->ntoks) return 1;
+  const ag_token *next = &d->toks[i + 1];
+  const char *w = ag_tok_norm(d, i);
+  if (next->newlines >= 2) return 1;
+  if (next->newlines == 1 && starts_sentence(d, i + 1) &&
+      (is_terminal(w) || next->line_len < 60))
+    return 1;
+  if (!is_terminal(w)) return 0;
+  if (next->start == d->toks[i].start + d->toks[i].len &&
+      !(next->flags & AG_TOK_WORD))
+    return 0; /* "?!" or a closing quote follows: decided on the next token */
+  if (!starts_sentence(d, i + 1)) return 0;
+  if (strcmp(w, ".") == 0 && i > 0 &&
+      d->toks[i - 1].start + d->toks[i - 1].len == d->toks[i].start &&
+      is_abbreviation(ag_tok_norm(d, i - 1)))
+    return 0;
+  return 1;
+}
+
+static int push_sentence(ag_doc *d, size_t first, size_t end) {
+  if (end <= first) return 0;
+  if (AG_GROW(d->sents, d->cap_sents, d->nsents + 1)) return AG_ENOMEM;
+  d->sents[d->nsents].first = first;
+  d->sents[d->nsents].count = end - first;
+  d->nsents++;
+  return 0;
+}
+
+static int split_sentences(ag_doc *d) {
+  size_t first = 0;
+  for (size_t i = 0; i < d->ntoks; i++) {
+    int end = boundary_after(d, i);
+    /* a closing quote right after . ? ! belongs to the sentence it closes */
+    if (!end && i > 0 && is_closing(ag_tok_norm(d, i)) &&
+        is_terminal(ag_tok_norm(d, i - 1)) && i + 1 < d->ntoks &&
+        d->toks[i + 1].start > d->toks[i].start + d->toks[i].len &&
+        starts_sentence(d, i + 1))
+      end = 1;
+    if (end || i + 1 - first >= MAX_SENTENCE_TOKENS) {
+      if (push_sentence(d, first, i + 1)) return AG_ENOMEM;
+      first = i + 1;
+    }
+  }
+  return push_sentence(d, first, d->ntoks);
+}
+
+int ag_doc_parse(ag_doc *d, const char *text, size_t len) {
+  d->text = text;
+  d->len = len;
+  d->ntoks = d->nsents = 0;
+  ag_buf_clear(&d->norm);
+  int rc = tokenize(d);
+  if (!rc) rc = split_sentences(d);
+  return rc;
+}
+
+int ag_phrase_tokens(const char *s, char ***words, uint16_t **flags,
+                     size_t *n) {
+  ag_doc d;
+  ag_doc_init(&d);
+  int rc = ag_doc_parse(&d, s, strlen(s));
+  *words = NULL;
+  *flags = NULL;
+  *n = 0;
+  if (rc) goto done;
+  if (!d.ntoks) goto done;
+  *words = calloc(d.ntoks, sizeof(char *));
+  *flags = calloc(d.ntoks, sizeof(uint16_t));
+  if (!*words || !*flags) {
+    rc = AG_ENOMEM;
+    goto done;
+  }
+  for (size_t i = 0; i < d.ntoks; i++) {
+    (*flags)[i] = d.toks[i].flags;
+    if (!((*words)[i] = ag_strdup(ag_tok_norm(&d, i)))) {
+      rc = AG_ENOMEM;
+      goto done;
+    }
+    (*n)++;
+  }
+done:
+  if (rc) {
+    for (size_t i = 0; *words && i < *n; i++) free((*words)[i]);
+    free(*words);
+    free(*flags);
+    *words = NULL;
+    *flags = NULL;
+    *n = 0;
+  }
+  ag_doc_destroy(&d);
+  return rc;
+}

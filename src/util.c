@@ -1,0 +1,364 @@
+/* Small shared helpers: errors, growable buffers, a string map, UTF-8
+ * cleaning and atomic file writes. */
+#include "internal.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+void ag_error_clear(ag_error *err) {
+  if (err) memset(err, 0, sizeof *err);
+}
+
+int ag_err_set(ag_error *err, int code, const char *file, int line, int col,
+               const char *fmt, ...) {
+  if (!err) return code;
+  va_list ap;
+  err->code = code;
+  va_start(ap, fmt);
+  vsnprintf(err->message, sizeof err->message, fmt, ap);
+  va_end(ap);
+  snprintf(err->file, sizeof err->file, "%s", file ? file : "");
+  err->line = line;
+  err->col = col;
+  return code;
+}
+
+const char *ag_error_format(const ag_error *err, char *buf, size_t size) {
+  if (!err->file[0])
+    snprintf(buf, size, "%s", err->message);
+  else if (err->line <= 0)
+    snprintf(buf, size, "%s: %s", err->file, err->message);
+  else if (err->col <= 0)
+    snprintf(buf, size, "%s:%d: %s", err->file, err->line, err->message);
+  else
+    snprintf(buf, size, "%s:%d:%d: %s", err->file, err->line, err->col,
+             err->message);
+  return buf;
+}
+
+const char *ag_version(void) { return AG_VERSION_STRING; }
+
+void *ag_xrealloc_array(void *ptr, size_t n, size_t size) {
+  if (size && n > SIZE_MAX / size) return NULL;
+  return realloc(ptr, n * size > 0 ? n * size : 1);
+}
+
+int ag_grow(void **arr, size_t *cap, size_t need, size_t size) {
+  if (need <= *cap) return 0;
+  size_t ncap = *cap ? *cap : 8;
+  while (ncap < need) {
+    if (ncap > SIZE_MAX / 2) return AG_ENOMEM;
+    ncap *= 2;
+  }
+  void *p = ag_xrealloc_array(*arr, ncap, size);
+  if (!p) return AG_ENOMEM;
+  *arr = p;
+  *cap = ncap;
+  return 0;
+}
+
+char *ag_strndup(const char *s, size_t n) {
+  char *p = malloc(n + 1);
+  if (!p) return NULL;
+  memcpy(p, s, n);
+  p[n] = '\0';
+  return p;
+}
+
+char *ag_strdup(const char *s) { return s ? ag_strndup(s, strlen(s)) : NULL; }
+
+void ag_buf_init(ag_buf *b) { memset(b, 0, sizeof *b); }
+
+void ag_buf_destroy(ag_buf *b) {
+  free(b->data);
+  memset(b, 0, sizeof *b);
+}
+
+void ag_buf_clear(ag_buf *b) {
+  b->len = 0;
+  if (b->data) b->data[0] = '\0';
+}
+
+int ag_buf_add(ag_buf *b, const char *s, size_t n) {
+  if (n > SIZE_MAX - b->len - 1) return AG_ENOMEM;
+  if (AG_GROW(b->data, b->cap, b->len + n + 1)) return AG_ENOMEM;
+  if (n) memcpy(b->data + b->len, s, n);
+  b->len += n;
+  b->data[b->len] = '\0';
+  return 0;
+}
+
+int ag_buf_puts(ag_buf *b, const char *s) { return ag_buf_add(b, s, strlen(s)); }
+
+int ag_buf_putc(ag_buf *b, char c) { return ag_buf_add(b, &c, 1); }
+
+int ag_buf_printf(ag_buf *b, const char *fmt, ...) {
+  char small[256];
+  va_list ap;
+  va_start(ap, fmt);
+  int n = vsnprintf(small, sizeof small, fmt, ap);
+  va_end(ap);
+  if (n < 0) return AG_EUSAGE;
+  if ((size_t)n < sizeof small) return ag_buf_add(b, small, (size_t)n);
+  if (AG_GROW(b->data, b->cap, b->len + (size_t)n + 1)) return AG_ENOMEM;
+  va_start(ap, fmt);
+  vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
+  va_end(ap);
+  b->len += (size_t)n;
+  return 0;
+}
+
+/* ---- map ---------------------------------------------------------------- */
+
+static uint64_t hash_bytes(const char *s, size_t n) {
+  uint64_t h = 1469598103934665603ull;  /* FNV-1a */
+  for (size_t i = 0; i < n; i++) {
+    h ^= (unsigned char)s[i];
+    h *= 1099511628211ull;
+  }
+  return h;
+}
+
+void ag_map_init(ag_map *m) { memset(m, 0, sizeof *m); }
+
+void ag_map_destroy(ag_map *m) {
+  for (size_t i = 0; i < m->cap; i++) free(m->keys[i]);
+  free(m->keys);
+  free(m->vals);
+  memset(m, 0, sizeof *m);
+}
+
+static size_t map_slot(const ag_map *m, const char *key, size_t n) {
+  size_t i = (size_t)hash_bytes(key, n) & (m->cap - 1);
+  while (m->keys[i] &&
+         (strncmp(m->keys[i], key, n) != 0 || m->keys[i][n] != '\0'))
+    i = (i + 1) & (m->cap - 1);
+  return i;
+}
+
+int ag_map_get(const ag_map *m, const char *key, size_t n, size_t *val) {
+  if (!m->cap) return 0;
+  size_t i = map_slot(m, key, n);
+  if (!m->keys[i]) return 0;
+  if (val) *val = m->vals[i];
+  return 1;
+}
+
+static int map_resize(ag_map *m, size_t ncap) {
+  ag_map nm = {calloc(ncap, sizeof(char *)), calloc(ncap, sizeof(size_t)),
+               ncap, 0};
+  if (!nm.keys || !nm.vals) {
+    free(nm.keys);
+    free(nm.vals);
+    return AG_ENOMEM;
+  }
+  for (size_t i = 0; i < m->cap; i++) {
+    if (!m->keys[i]) continue;
+    size_t j = map_slot(&nm, m->keys[i], strlen(m->keys[i]));
+    nm.keys[j] = m->keys[i];
+    nm.vals[j] = m->vals[i];
+    nm.len++;
+  }
+  free(m->keys);
+  free(m->vals);
+  *m = nm;
+  return 0;
+}
+
+int ag_map_put(ag_map *m, const char *key, size_t n, size_t val) {
+  if ((m->len + 1) * 2 > m->cap && map_resize(m, m->cap ? m->cap * 2 : 64))
+    return AG_ENOMEM;
+  size_t i = map_slot(m, key, n);
+  if (!m->keys[i]) {
+    if (!(m->keys[i] = ag_strndup(key, n))) return AG_ENOMEM;
+    m->len++;
+  }
+  m->vals[i] = val;
+  return 0;
+}
+
+/* ---- strings ------------------------------------------------------------ */
+
+/* Length of the valid UTF-8 sequence at s (1..4), or 0 when invalid. */
+static size_t utf8_seq(const unsigned char *s, size_t n) {
+  unsigned c = s[0];
+  size_t len;
+  unsigned min;
+  if (c < 0x80) return 1;
+  if (c >= 0xC2 && c <= 0xDF) len = 2, min = 0x80;
+  else if (c >= 0xE0 && c <= 0xEF) len = 3, min = 0x800;
+  else if (c >= 0xF0 && c <= 0xF4) len = 4, min = 0x10000;
+  else return 0;
+  if (n < len) return 0;
+  unsigned cp = c & (0xFF >> (len + 1));
+  for (size_t i = 1; i < len; i++) {
+    if ((s[i] & 0xC0) != 0x80) return 0;
+    cp = (cp << 6) | (s[i] & 0x3F);
+  }
+  if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return 0;
+  return len;
+}
+
+char *ag_utf8_clean(const char *s, size_t n, size_t *out_len) {
+  const unsigned char *u = (const unsigned char *)s;
+  ag_buf b;
+  ag_buf_init(&b);
+  size_t i = 0;
+  if (n >= 3 && u[0] == 0xEF && u[1] == 0xBB && u[2] == 0xBF) i = 3;
+  if (ag_buf_add(&b, "", 0)) return NULL;
+  while (i < n) {
+    size_t k = utf8_seq(u + i, n - i);
+    int rc;
+    if (k == 0) {
+      rc = ag_buf_add(&b, "\xEF\xBF\xBD", 3);
+      k = 1;
+    } else if (k == 1 && u[i] < 0x20 && u[i] != '\t' && u[i] != '\n' &&
+               u[i] != '\r') {
+      rc = ag_buf_putc(&b, ' ');
+    } else if (k == 1 && u[i] == 0x7F) {
+      rc = ag_buf_putc(&b, ' ');
+    } else {
+      rc = ag_buf_add(&b, s + i, k);
+    }
+    if (rc) {
+      ag_buf_destroy(&b);
+      return NULL;
+    }
+    i += k;
+  }
+  if (out_len) *out_len = b.len;
+  return b.data;
+}
+
+int ag_is_slug(const char *s) {
+  if (!s || !*s || *s == '-') return 0;
+  for (; *s; s++)
+    if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') || *s == '-'))
+      return 0;
+  return s[-1] != '-';
+}
+
+int ag_lower(ag_buf *b, const char *s, size_t n) {
+  ag_buf_clear(b);
+  if (ag_buf_add(b, s, n)) return AG_ENOMEM;
+  for (size_t i = 0; i < b->len; i++)
+    if (b->data[i] >= 'A' && b->data[i] <= 'Z') b->data[i] += 'a' - 'A';
+  return 0;
+}
+
+int ag_squeeze(ag_buf *b, const char *s, size_t n, size_t max) {
+  ag_buf_clear(b);
+  int space = 0;
+  for (size_t i = 0; i < n; i++) {
+    char c = s[i];
+    if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+      space = b->len > 0;
+      continue;
+    }
+    if (space && ag_buf_putc(b, ' ')) return AG_ENOMEM;
+    space = 0;
+    if (ag_buf_putc(b, c)) return AG_ENOMEM;
+  }
+  if (b->len > max) {
+    size_t cut = max;
+    while (cut > 0 && ((unsigned char)b->data[cut] & 0xC0) == 0x80) cut--;
+    b->len = cut;
+    b->data[cut] = '\0';
+    if (ag_buf_puts(b, "...")) return AG_ENOMEM;
+  }
+  return ag_buf_add(b, "", 0);
+}
+
+/* ---- files -------------------------------------------------------------- */
+
+/* mkstemp creates files 0600; give the output the mode a plain fopen would. */
+static int chmod_like_umask(const char *path) {
+  mode_t mask = umask(0);
+  umask(mask);
+  return chmod(path, 0666 & ~mask);
+}
+
+int ag_write_atomic(const char *path, const char *data, size_t n,
+                    ag_error *err) {
+  if (strcmp(path, "-") == 0) {
+    if (fwrite(data, 1, n, stdout) != n || fflush(stdout) != 0)
+      return ag_err_set(err, AG_EIO, "<stdout>", 0, 0, "cannot write: %s",
+                        strerror(errno));
+    return 0;
+  }
+  ag_buf tmp;
+  ag_buf_init(&tmp);
+  int rc = 0, fd = -1;
+  FILE *f = NULL;
+  if (ag_buf_printf(&tmp, "%s.tmp.XXXXXX", path)) {
+    rc = ag_err_set(err, AG_ENOMEM, path, 0, 0, "out of memory");
+    goto done;
+  }
+  fd = mkstemp(tmp.data);
+  if (fd < 0) {
+    rc = ag_err_set(err, AG_EIO, path, 0, 0, "cannot create: %s",
+                    strerror(errno));
+    goto done;
+  }
+  f = fdopen(fd, "wb");
+  if (!f) {
+    close(fd);
+    unlink(tmp.data);
+    rc = ag_err_set(err, AG_EIO, path, 0, 0, "cannot open: %s", strerror(errno));
+    goto done;
+  }
+  int bad = fwrite(data, 1, n, f) != n;
+  bad |= fflush(f) != 0;
+  bad |= ferror(f) != 0;
+  bad |= fclose(f) != 0;
+  if (!bad && chmod_like_umask(tmp.data)) bad = 1;
+  if (bad || rename(tmp.data, path) != 0) {
+    rc = ag_err_set(err, AG_EIO, path, 0, 0, "cannot write: %s",
+                    strerror(errno));
+    unlink(tmp.data);
+  }
+done:
+  ag_buf_destroy(&tmp);
+  return rc;
+}
+
+int ag_read_file(const char *path, char **out, size_t *len, ag_error *err) {
+  int is_stdin = strcmp(path, "-") == 0;
+  FILE *f = is_stdin ? stdin : fopen(path, "rb");
+  const char *name = is_stdin ? "<stdin>" : path;
+  ag_buf b;
+  ag_buf_init(&b);
+  int rc = 0;
+  *out = NULL;
+  if (!f)
+    return ag_err_set(err, AG_EIO, name, 0, 0, "cannot open: %s",
+                      strerror(errno));
+  char chunk[65536];
+  size_t n;
+  while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
+    if (ag_buf_add(&b, chunk, n)) {
+      rc = ag_err_set(err, AG_ENOMEM, name, 0, 0, "out of memory");
+      goto done;
+    }
+  }
+  if (ferror(f)) {
+    rc = ag_err_set(err, AG_EIO, name, 0, 0, "cannot read: %s",
+                    strerror(errno));
+    goto done;
+  }
+  if (ag_buf_add(&b, "", 0)) {
+    rc = ag_err_set(err, AG_ENOMEM, name, 0, 0, "out of memory");
+    goto done;
+  }
+  *out = b.data;
+  *len = b.len;
+  b.data = NULL;
+done:
+  if (!is_stdin) fclose(f);
+  ag_buf_destroy(&b);
+  return rc;
+}
