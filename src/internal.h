@@ -227,7 +227,7 @@ struct ag_rules {
   ag_map class_index;
   size_t nfiles;
   long rel_affiliated;        /* relation index of affiliated-with or -1 */
-  long cls_role, cls_skip, cls_negation;  /* special classes or -1 */
+  long cls_role, cls_skip, cls_negation, cls_prefix, cls_event; /* or -1 */
 };
 
 /* pattern.c */

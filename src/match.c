@@ -14,6 +14,7 @@
 #define MAX_ROLES 3       /* role words absorbed after a mention */
 #define MAX_SKIP 3        /* SKIP words between two elements */
 #define MAX_APPOSITIVE 14 /* tokens of ", a group linked to X," */
+#define MAX_PREFIX 4       /* "the", "two", "members of" before an actor */
 #define MAX_PAREN 8        /* tokens of "(FBI)", "(€72 million)" */
 #define NEG_WINDOW 4      /* tokens before a match that can negate it */
 #define STEP_BUDGET 4000
@@ -89,17 +90,41 @@ static size_t paren_end(const mstate *st, size_t pos) {
   return 0;
 }
 
+/* Is there a comma among the three tokens before pos? */
+static int comma_before(const mstate *st, size_t pos) {
+  for (size_t k = 1; k <= 3 && pos >= st->first + k; k++)
+    if (is_word(st, pos - k, ",")) return 1;
+  return 0;
+}
+
+/* Words before an actor that still point at it: "the", "Mr.", "14 members
+ * of" (numbers and the PREFIX class); returns where the actor starts. */
+static size_t skip_prefix(const mstate *st, size_t pos) {
+  size_t p = pos, k;
+  for (int i = 0; i < MAX_PREFIX && p < st->end && !mention(st, p); i++) {
+    if (st->doc->toks[p].flags & AG_TOK_NUMBER) p++;
+    else if ((k = class_at(st, st->r->cls_prefix, p))) p += k;
+    else break;
+  }
+  return mention(st, p) ? p : pos;
+}
+
 /* Bind a slot at pos to a list of mentions and continue; tries the longest
  * list first ("A, B and C" before "A"). */
 static int run_slot(mstate *st, const ag_el *els, size_t n, size_t i,
                     size_t pos, const frame *next) {
   const ag_el *e = &els[i];
-  const ag_mention *m = mention(st, pos);
+  const ag_mention *m = mention(st, skip_prefix(st, pos));
   if (!m) return 0;
   /* possessive: "Taiwan's Far Eastern bank" -> the bank */
   if (is_word(st, m->end, "'s") && mention(st, m->end + 1))
     m = mention(st, m->end + 1);
   if (!type_ok(st, e, m)) return 0;
+  /* "the 2014 Sony hack" names an event, not Sony: such a mention cannot
+   * end a pattern or open a gap */
+  if (class_at(st, st->r->cls_event, m->end) &&
+      ((i + 1 == n && !next) || (i + 1 < n && els[i + 1].kind == AG_EL_GAP)))
+    return 0;
   size_t items[MAX_LIST], ends[MAX_LIST], k = 0;
   items[k] = m->actor;
   ends[k++] = m->end;
@@ -123,6 +148,11 @@ static int run_slot(mstate *st, const ag_el *els, size_t n, size_t i,
     memcpy(st->list[e->slot], items, len * sizeof(size_t));
     st->nlist[e->slot] = len;
     if (run(st, els, n, i + 1, ends[len - 1], next)) return 1;
+    /* the source closes an interjection: "Gangs, e.g. Conti and LockBit,
+     * have attacked" */
+    if (e->slot == 0 && is_word(st, ends[len - 1], ",") && comma_before(st, pos) &&
+        run(st, els, n, i + 1, ends[len - 1] + 1, next))
+      return 1;
     if (len == 1) {
       /* without the role words: "North Korea-linked group" also reads as
        * "{target} - linked group" */
@@ -345,19 +375,24 @@ static int affiliated(const ag_rules *r, size_t a, size_t b) {
   return 0;
 }
 
-/* Groups whose affiliation the dictionary knows get an affiliated-with edge
- * when the group and its sponsor share a sentence: the sentence is the
- * evidence, the dictionary the knowledge. */
+/* An actor whose affiliation the dictionary knows gets an affiliated-with
+ * edge when it shares a sentence with its sponsor: the sentence is the
+ * evidence, the dictionary the knowledge.  Groups reach up to their state
+ * (Lazarus -> RGB -> North Korea); agencies, companies and people only to a
+ * parent that is not a state, or every FBI sentence naming the US would
+ * yield "FBI affiliated-with United States". */
 static int dictionary_affiliations(mstate *st, ag_match_result *m,
                                    size_t sfirst, size_t sentence) {
   const ag_rules *r = st->r;
   if (r->rel_affiliated < 0) return 0;
   for (size_t i = st->first; i < st->end; i++) {
     const ag_mention *a = mention(st, i);
-    if (!a || r->actors[a->actor].type != AG_TYPE_GROUP) continue;
+    if (!a || r->actors[a->actor].affiliation < 0) continue;
+    int group = r->actors[a->actor].type == AG_TYPE_GROUP;
     for (size_t j = st->first; j < st->end; j++) {
       const ag_mention *b = mention(st, j);
-      if (b && affiliated(r, a->actor, b->actor) &&
+      if (b && (group || r->actors[b->actor].type != AG_TYPE_STATE) &&
+          affiliated(r, a->actor, b->actor) &&
           add_assertion(m, sfirst, a->actor, (size_t)r->rel_affiliated,
                         b->actor, sentence))
         return AG_ENOMEM;

@@ -469,12 +469,16 @@ static int finish(ag_rules *r, ag_error *err) {
   r->cls_role = find_class(r, "ROLE");
   r->cls_skip = find_class(r, "SKIP");
   r->cls_negation = find_class(r, "NEGATION");
+  r->cls_prefix = find_class(r, "PREFIX");
+  r->cls_event = find_class(r, "EVENT");
   return 0;
 }
 
 static ag_rules *rules_new(void) {
   ag_rules *r = calloc(1, sizeof *r);
-  if (r) r->rel_affiliated = r->cls_role = r->cls_skip = r->cls_negation = -1;
+  if (r)
+    r->rel_affiliated = r->cls_role = r->cls_skip = r->cls_negation =
+        r->cls_prefix = r->cls_event = -1;
   return r;
 }
 

@@ -192,8 +192,9 @@ static int tokenize(ag_doc *d) {
       nlen = tmp.len;
     } else if (is_apostrophe(cp) && i + k < n &&
                (s[i + k] == 's' || s[i + k] == 'S') &&
-               (i + k + 1 >= n || !is_alpha(s[i + k + 1])) && d->ntoks &&
-               d->toks[d->ntoks - 1].start + d->toks[d->ntoks - 1].len == i) {
+               (i + k + 1 >= n || !is_alpha(s[i + k + 1])) &&
+               (d->ntoks == 0 ||
+                d->toks[d->ntoks - 1].start + d->toks[d->ntoks - 1].len == i)) {
       i += k + 1;
       norm = "'s";
       nlen = 2;
