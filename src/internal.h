@@ -212,6 +212,19 @@ typedef struct ag_class {
   int line, col;
 } ag_class;
 
+/* Classes the engine uses by name (see rules/README.md). */
+enum {
+  AG_SP_SKIP,        /* may stand between pattern elements */
+  AG_SP_PROGRESSIVE, /* may stand before a verb in -ing: "is attacking" */
+  AG_SP_ROLE,        /* after an actor, still that actor: "Russian hackers" */
+  AG_SP_PREFIX,      /* before an actor, still that actor: "the", "members of" */
+  AG_SP_EVENT,       /* after an actor, makes it a modifier: "the Sony hack" */
+  AG_SP_PREPOSITION, /* before an actor, it cannot be a pattern's subject */
+  AG_SP_NEGATION,    /* near a match, the match did not or may not happen */
+  AG_SP_COUNT
+};
+extern const char *const AG_SPECIAL_CLASSES[AG_SP_COUNT];
+
 struct ag_rules {
   ag_actor *actors;
   size_t nactors, cap_actors;
@@ -227,7 +240,7 @@ struct ag_rules {
   ag_map class_index;
   size_t nfiles;
   long rel_affiliated;        /* relation index of affiliated-with or -1 */
-  long cls_role, cls_skip, cls_negation, cls_prefix, cls_event; /* or -1 */
+  long special[AG_SP_COUNT];  /* class index of each special class, or -1 */
 };
 
 /* pattern.c */

@@ -44,6 +44,7 @@ typedef struct mstate {
   size_t match_end;
   long budget;
   int use_skip;
+  uint8_t *cache;  /* per special class and token: match length + 1, 0 unknown */
 } mstate;
 
 static int run(mstate *st, const ag_el *els, size_t n, size_t i, size_t pos,
@@ -78,6 +79,24 @@ static size_t class_at(const mstate *outer, long ci, size_t pos) {
   return best;
 }
 
+/* Length of the special class sp at pos, computed once per sentence. */
+static size_t special_at(const mstate *st, int sp, size_t pos) {
+  if (pos >= st->end || st->r->special[sp] < 0) return 0;
+  uint8_t *c = &st->cache[(size_t)sp * (st->end - st->first) + (pos - st->first)];
+  if (!*c) {
+    size_t k = class_at(st, st->r->special[sp], pos);
+    *c = (uint8_t)(k > 250 ? 251 : k + 1);
+  }
+  return (size_t)*c - 1;
+}
+
+static int ends_in_ing(const mstate *st, size_t pos) {
+  if (pos >= st->end) return 0;
+  const char *w = word(st, pos);
+  size_t n = strlen(w);
+  return n > 4 && strcmp(w + n - 3, "ing") == 0;
+}
+
 static int type_ok(const mstate *st, const ag_el *e, const ag_mention *m) {
   return !e->types || (e->types >> st->r->actors[m->actor].type & 1u);
 }
@@ -103,7 +122,7 @@ static size_t skip_prefix(const mstate *st, size_t pos) {
   size_t p = pos, k;
   for (int i = 0; i < MAX_PREFIX && p < st->end && !mention(st, p); i++) {
     if (st->doc->toks[p].flags & AG_TOK_NUMBER) p++;
-    else if ((k = class_at(st, st->r->cls_prefix, p))) p += k;
+    else if ((k = special_at(st, AG_SP_PREFIX, p))) p += k;
     else break;
   }
   return mention(st, p) ? p : pos;
@@ -122,7 +141,7 @@ static int run_slot(mstate *st, const ag_el *els, size_t n, size_t i,
   if (!type_ok(st, e, m)) return 0;
   /* "the 2014 Sony hack" names an event, not Sony: such a mention cannot
    * end a pattern or open a gap */
-  if (class_at(st, st->r->cls_event, m->end) &&
+  if (special_at(st, AG_SP_EVENT, m->end) &&
       ((i + 1 == n && !next) || (i + 1 < n && els[i + 1].kind == AG_EL_GAP)))
     return 0;
   size_t items[MAX_LIST], ends[MAX_LIST], k = 0;
@@ -218,10 +237,12 @@ static int run(mstate *st, const ag_el *els, size_t n, size_t i, size_t pos,
   size_t p = pos;
   for (int s = 0; s <= MAX_SKIP; s++) {
     if (run_el(st, els, n, i, p, next)) return 1;
-    size_t k;
-    if (!st->use_skip || p == st->start || e->kind == AG_EL_GAP ||
-        !(k = class_at(st, st->r->cls_skip, p)))
-      break;
+    if (!st->use_skip || p == st->start || e->kind == AG_EL_GAP) break;
+    size_t k = special_at(st, AG_SP_SKIP, p);
+    /* "is attacking", "have been targeting", but not "was attacked" */
+    if (!k && (k = special_at(st, AG_SP_PROGRESSIVE, p)) && !ends_in_ing(st, p + k))
+      k = 0;
+    if (!k) break;
     p += k;
   }
   if (e->optional) return run(st, els, n, i + 1, pos, next);
@@ -293,7 +314,7 @@ static int find_mentions(mstate *st, ag_match_result *m, size_t *mention_at,
       size_t l2 = 0;
       st->mentions = m->mentions + base;
       if (!alias_at(st->r, d, end, st->end, &l2, key) &&
-          !class_at(st, st->r->cls_role, end)) {
+          !special_at(st, AG_SP_ROLE, end)) {
         pos = end;
         continue;
       }
@@ -308,7 +329,7 @@ static int find_mentions(mstate *st, ag_match_result *m, size_t *mention_at,
     ag_mention *x = &m->mentions[i];
     for (int r = 0; r < MAX_ROLES; r++) {
       if (x->end < st->end && mention_at[x->end - st->first]) break;
-      size_t k = class_at(st, st->r->cls_role, x->end);
+      size_t k = special_at(st, AG_SP_ROLE, x->end);
       if (!k) break;
       x->end += k;
     }
@@ -319,7 +340,7 @@ static int find_mentions(mstate *st, ag_match_result *m, size_t *mention_at,
 /* ---- assertions ------------------------------------------------------------ */
 
 static int negated(mstate *st, size_t from, size_t to) {
-  if (st->r->cls_negation < 0) return 0;
+  if (st->r->special[AG_SP_NEGATION] < 0) return 0;
   size_t lo = from;
   for (int k = 0; k < NEG_WINDOW && lo > st->first; k++) {
     const char *w = word(st, lo - 1);
@@ -328,7 +349,7 @@ static int negated(mstate *st, size_t from, size_t to) {
     lo--;
   }
   for (size_t p = lo; p < to; p++)
-    if (class_at(st, st->r->cls_negation, p)) return 1;
+    if (special_at(st, AG_SP_NEGATION, p)) return 1;
   return 0;
 }
 
@@ -348,14 +369,21 @@ static int add_assertion(ag_match_result *m, size_t sfirst, size_t src,
   return 0;
 }
 
+static int affiliated(const ag_rules *r, size_t a, size_t b);
+
 static int emit(mstate *st, ag_match_result *m, size_t sfirst, size_t rel,
                 size_t sentence) {
   const ag_relation *R = &st->r->rels[rel];
   for (size_t a = 0; a < st->nlist[0]; a++)
     for (size_t b = 0; b < st->nlist[1]; b++) {
       size_t s = st->list[0][a], t = st->list[1][b];
-      if (R->symmetric &&
-          strcmp(st->r->actors[s].id, st->r->actors[t].id) > 0) {
+      /* the dictionary knows who belongs to whom: "the GRU, which is linked
+       * to APT28" still gives APT28 affiliated-with GRU */
+      int swap = R->symmetric
+                     ? strcmp(st->r->actors[s].id, st->r->actors[t].id) > 0
+                     : (long)rel == st->r->rel_affiliated &&
+                           affiliated(st->r, t, s);
+      if (swap) {
         size_t tmp = s;
         s = t;
         t = tmp;
@@ -401,6 +429,15 @@ static int dictionary_affiliations(mstate *st, ag_match_result *m,
   return 0;
 }
 
+/* A pattern that starts with a slot starts with its subject, and a subject
+ * does not follow a preposition: "in favour of Donald Trump has attacked". */
+static int after_preposition(const mstate *st, size_t pos) {
+  size_t p = pos;
+  for (int k = 0; k < 3 && p > st->first && special_at(st, AG_SP_PREFIX, p - 1) == 1; k++)
+    p--;
+  return p > st->first && special_at(st, AG_SP_PREPOSITION, p - 1) == 1;
+}
+
 static int match_sentence(mstate *st, ag_match_result *m, size_t sentence) {
   size_t sfirst = m->nasserts;
   for (size_t rel = 0; rel < st->r->nrels; rel++) {
@@ -408,7 +445,9 @@ static int match_sentence(mstate *st, ag_match_result *m, size_t sentence) {
     for (size_t p = 0; p < R->npats; p++) {
       const ag_seq *seq = &R->pats[p].seq;
       for (size_t pos = st->first; pos < st->end; pos++) {
-        if (seq->els[0].kind == AG_EL_SLOT && !mention(st, pos)) continue;
+        if (seq->els[0].kind == AG_EL_SLOT &&
+            (!mention(st, pos) || after_preposition(st, pos)))
+          continue;
         st->start = pos;
         st->budget = STEP_BUDGET;
         st->nlist[0] = st->nlist[1] = 0;
@@ -425,7 +464,8 @@ static int match_sentence(mstate *st, ag_match_result *m, size_t sentence) {
 }
 
 int ag_match_doc(const ag_rules *r, const ag_doc *doc, ag_match_result *m) {
-  size_t *mention_at = NULL, cap = 0;
+  size_t *mention_at = NULL, cap = 0, cache_cap = 0;
+  uint8_t *cache = NULL;
   ag_buf key;
   ag_buf_init(&key);
   int rc = 0;
@@ -438,6 +478,11 @@ int ag_match_doc(const ag_rules *r, const ag_doc *doc, ag_match_result *m) {
       break;
     }
     memset(mention_at, 0, (sent->count + 1) * sizeof(size_t));
+    if (AG_GROW(cache, cache_cap, AG_SP_COUNT * sent->count + 1)) {
+      rc = AG_ENOMEM;
+      break;
+    }
+    memset(cache, 0, AG_SP_COUNT * sent->count + 1);
     mstate st = {0};
     st.r = r;
     st.doc = doc;
@@ -445,12 +490,14 @@ int ag_match_doc(const ag_rules *r, const ag_doc *doc, ag_match_result *m) {
     st.end = sent->first + sent->count;
     st.mention_at = mention_at;
     st.use_skip = 1;
+    st.cache = cache;
     size_t base = m->nmentions;
     if ((rc = find_mentions(&st, m, mention_at, &key))) break;
     st.mentions = m->mentions + base;
     rc = match_sentence(&st, m, s);
   }
   free(mention_at);
+  free(cache);
   ag_buf_destroy(&key);
   return rc;
 }

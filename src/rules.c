@@ -18,6 +18,9 @@ typedef struct loader {
   ag_error *err;
 } loader;
 
+const char *const AG_SPECIAL_CLASSES[AG_SP_COUNT] = {
+    "SKIP", "PROGRESSIVE", "ROLE", "PREFIX", "EVENT", "PREPOSITION", "NEGATION"};
+
 static const char *const TYPE_NAMES[AG_TYPE_COUNT] = {
     "state", "group", "agency", "organization", "bank",
     "company", "person", "sector", "other"};
@@ -466,19 +469,16 @@ static int finish(ag_rules *r, ag_error *err) {
         return rc;
     }
   }
-  r->cls_role = find_class(r, "ROLE");
-  r->cls_skip = find_class(r, "SKIP");
-  r->cls_negation = find_class(r, "NEGATION");
-  r->cls_prefix = find_class(r, "PREFIX");
-  r->cls_event = find_class(r, "EVENT");
+  for (int i = 0; i < AG_SP_COUNT; i++)
+    r->special[i] = find_class(r, AG_SPECIAL_CLASSES[i]);
   return 0;
 }
 
 static ag_rules *rules_new(void) {
   ag_rules *r = calloc(1, sizeof *r);
-  if (r)
-    r->rel_affiliated = r->cls_role = r->cls_skip = r->cls_negation =
-        r->cls_prefix = r->cls_event = -1;
+  if (!r) return NULL;
+  r->rel_affiliated = -1;
+  for (int i = 0; i < AG_SP_COUNT; i++) r->special[i] = -1;
   return r;
 }
 
