@@ -16,7 +16,7 @@
 #define MAX_APPOSITIVE 14 /* tokens of ", a group linked to X," */
 #define MAX_PREFIX 4       /* "the", "two", "members of" before an actor */
 #define MAX_PAREN 8        /* tokens of "(FBI)", "(€72 million)" */
-#define NEG_WINDOW 4      /* tokens before a match that can negate it */
+#define NEG_WINDOW 10     /* tokens before a match (in its clause) that can negate it */
 #define STEP_BUDGET 4000
 
 void ag_match_result_init(ag_match_result *m) { memset(m, 0, sizeof *m); }
@@ -344,7 +344,9 @@ static int negated(mstate *st, size_t from, size_t to) {
   size_t lo = from;
   for (int k = 0; k < NEG_WINDOW && lo > st->first; k++) {
     const char *w = word(st, lo - 1);
-    if (!strcmp(w, ",") || !strcmp(w, ";") || !strcmp(w, ":") || !strcmp(w, "--"))
+    if (!strcmp(w, ",") || !strcmp(w, ";") || !strcmp(w, ":") ||
+        !strcmp(w, "--") || !strcmp(w, "but") || !strcmp(w, "while") ||
+        !strcmp(w, "although") || !strcmp(w, "though") || !strcmp(w, "\""))
       break;
     lo--;
   }
