@@ -140,9 +140,14 @@ typedef struct parser {
   int slots[2];
 } parser;
 
-static int perr(parser *p, const char *fmt, const char *arg) {
-  return ag_err_set(p->err, AG_ERULES, p->file, p->line, p->col + (int)p->i,
+/* An error at byte offset `at` of the pattern. */
+static int perr_at(parser *p, size_t at, const char *fmt, const char *arg) {
+  return ag_err_set(p->err, AG_ERULES, p->file, p->line, p->col + (int)at,
                     fmt, arg);
+}
+
+static int perr(parser *p, const char *fmt, const char *arg) {
+  return perr_at(p, p->i, fmt, arg);
 }
 
 static void el_destroy(ag_el *e) {
@@ -180,7 +185,7 @@ static int is_special(char c) {
 static int parse_seq(parser *p, ag_seq *out, int in_group);
 
 static int parse_slot(parser *p, ag_el *e) {
-  size_t start = ++p->i;
+  size_t open = p->i, start = ++p->i;
   while (p->s[p->i] && p->s[p->i] != '}') p->i++;
   if (!p->s[p->i]) return perr(p, "unclosed '{'%s", "");
   char name[128];
@@ -194,14 +199,14 @@ static int parse_slot(parser *p, ag_el *e) {
   if (types) *types++ = '\0';
   if (strcmp(name, "source") == 0) e->slot = 0;
   else if (strcmp(name, "target") == 0) e->slot = 1;
-  else return perr(p, "unknown slot '{%s}': use {source} or {target}", name);
-  if (p->is_class) return perr(p, "slots are not allowed in a class: {%s}", name);
-  if (p->slots[e->slot]++) return perr(p, "slot {%s} appears twice", name);
+  else return perr_at(p, open, "unknown slot '{%s}': use {source} or {target}", name);
+  if (p->is_class) return perr_at(p, open, "slots are not allowed in a class: {%s}", name);
+  if (p->slots[e->slot]++) return perr_at(p, open, "slot {%s} appears twice", name);
   for (char *t = types; t && *t;) {
     char *bar = strchr(t, '|');
     if (bar) *bar = '\0';
     int type = ag_type_from_name(t);
-    if (type < 0) return perr(p, "unknown actor type '%s'", t);
+    if (type < 0) return perr_at(p, open, "unknown actor type '%s'", t);
     e->types |= 1u << type;
     t = bar ? bar + 1 : NULL;
   }
@@ -209,7 +214,7 @@ static int parse_slot(parser *p, ag_el *e) {
 }
 
 static int parse_class_ref(parser *p, ag_el *e) {
-  size_t start = ++p->i;
+  size_t dollar = p->i, start = ++p->i;
   while ((p->s[p->i] >= 'A' && p->s[p->i] <= 'Z') ||
          (p->s[p->i] >= 'a' && p->s[p->i] <= 'z') ||
          (p->s[p->i] >= '0' && p->s[p->i] <= '9') || p->s[p->i] == '_' ||
@@ -218,11 +223,12 @@ static int parse_class_ref(parser *p, ag_el *e) {
   size_t ci;
   char name[128];
   size_t n = p->i - start;
-  if (n == 0 || n >= sizeof name) return perr(p, "expected a class name after '$'%s", "");
+  if (n == 0 || n >= sizeof name)
+    return perr_at(p, dollar, "expected a class name after '$'%s", "");
   memcpy(name, p->s + start, n);
   name[n] = '\0';
   if (!ag_map_get(&p->rules->class_index, name, n, &ci))
-    return perr(p, "unknown class '$%s'", name);
+    return perr_at(p, dollar, "unknown class '$%s'", name);
   int rc = ag_class_compile(p->rules, ci, p->err);
   if (rc) return rc;
   e->kind = AG_EL_ALT;
@@ -232,7 +238,7 @@ static int parse_class_ref(parser *p, ag_el *e) {
 }
 
 static int parse_group(parser *p, ag_el *e) {
-  size_t cap = 0;
+  size_t cap = 0, open = p->i;
   p->i++;
   e->kind = AG_EL_ALT;
   e->owns_alts = 1;
@@ -246,7 +252,7 @@ static int parse_group(parser *p, ag_el *e) {
       p->i++;
       continue;
     }
-    if (p->s[p->i] != ')') return perr(p, "unclosed '('%s", "");
+    if (p->s[p->i] != ')') return perr_at(p, open, "unclosed '('%s", "");
     p->i++;
     break;
   }
@@ -297,11 +303,12 @@ static int parse_word(parser *p, ag_seq *seq, size_t *cap) {
 }
 
 static int parse_gap(parser *p, ag_el *e) {
+  size_t start = p->i;
   p->i += 3;
   int max = 0;
   while (p->s[p->i] >= '0' && p->s[p->i] <= '9' && max <= MAX_GAP)
     max = max * 10 + (p->s[p->i++] - '0');
-  if (max > MAX_GAP) return perr(p, "a gap may span at most 12 tokens%s", "");
+  if (max > MAX_GAP) return perr_at(p, start, "a gap may span at most 12 tokens%s", "");
   e->kind = AG_EL_GAP;
   e->max = max ? max : DEFAULT_GAP;
   return 0;
@@ -367,12 +374,12 @@ int ag_pattern_compile(ag_rules *r, const char *text, ag_seq *out,
   parser p = {r, text, 0, err, file, line, col, 0, is_class, {0, 0}};
   memset(out, 0, sizeof *out);
   int rc = parse_seq(&p, out, 0);
-  if (!rc && out->n == 0) rc = perr(&p, "empty pattern%s", "");
+  if (!rc && out->n == 0) rc = perr_at(&p, 0, "empty pattern%s", "");
   if (!rc && !is_class && (!p.slots[0] || !p.slots[1]))
-    rc = perr(&p, "a pattern needs both {source} and {target}%s", "");
+    rc = perr_at(&p, 0, "a pattern needs both {source} and {target}%s", "");
   if (!rc && !is_class && (out->els[0].kind == AG_EL_GAP ||
                            out->els[out->n - 1].kind == AG_EL_GAP))
-    rc = perr(&p, "a pattern may not start or end with a gap%s", "");
+    rc = perr_at(&p, 0, "a pattern may not start or end with a gap%s", "");
   if (rc) ag_seq_destroy(out);
   return rc;
 }

@@ -256,7 +256,7 @@ static int boundary_after(const ag_doc *d, size_t i) {
   const char *w = ag_tok_norm(d, i);
   if (next->newlines >= 2) return 1;
   if (next->newlines == 1 && starts_sentence(d, i + 1) &&
-      (is_terminal(w) || next->line_len < 60))
+      (is_terminal(w) || next->line_len < 45))
     return 1;
   if (!is_terminal(w)) return 0;
   if (next->start == d->toks[i].start + d->toks[i].len &&

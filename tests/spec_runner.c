@@ -182,7 +182,7 @@ static int run_file(const char *file, const ag_rules *rules,
       while (*name == ' ') name++;
       name[strcspn(name, "\n")] = '\0';
       state = *name ? 1 : 0;
-      snprintf(c.name, sizeof c.name, "%s", name);
+      snprintf(c.name, sizeof c.name, "%.200s", name);
       c.line = lineno;
       continue;
     }

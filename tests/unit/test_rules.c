@@ -1,0 +1,170 @@
+/* Rules stage: loading YAML, validation errors with positions, aliases,
+ * pattern compilation. */
+#include "../check.h"
+#include "internal.h"
+
+#include <stdlib.h>
+
+static const char *BASE =
+    "actors:\n"
+    "  - id: north-korea\n"
+    "    name: North Korea\n"
+    "    type: state\n"
+    "    aliases: [DPRK, Pyongyang, North Korean]\n"
+    "  - id: united-states\n"
+    "    name: United States\n"
+    "    type: state\n"
+    "    aliases: [US, U.S., Washington]\n"
+    "  - id: turkey\n"
+    "    name: Turkey\n"
+    "    type: state\n"
+    "    aliases: [{text: Turkey, case: exact}]\n"
+    "classes:\n"
+    "  HACK: [attack~, \"broke into\"]\n"
+    "  PROGRESSIVE: [is, was]\n"
+    "  ROLE: [hackers, \"-linked\"]\n"
+    "relations:\n"
+    "  - name: attacked\n"
+    "    describe: attacks\n"
+    "    patterns:\n"
+    "      - \"{source} $HACK {target}\"\n"
+    "      - \"{target} was $HACK by {source:state}\"\n";
+
+/* Load yaml; return the error message formatted as FILE:LINE:COL: msg. */
+static const char *load_error(const char *yaml) {
+  static char buf[1200];
+  ag_rules *r = NULL;
+  ag_error err;
+  ag_error_clear(&err);
+  if (ag_rules_load_string(&r, yaml, strlen(yaml), "t.yaml", &err) == 0) {
+    ag_rules_free(r);
+    return "ok";
+  }
+  return ag_error_format(&err, buf, sizeof buf);
+}
+
+static void test_counts(void) {
+  ag_rules *r = NULL;
+  ag_error err;
+  ag_rules_counts c;
+  CHECK(ag_rules_load_string(&r, BASE, strlen(BASE), "base", &err) == 0);
+  if (!r) return;
+  ag_rules_get_counts(r, &c);
+  CHECK(c.actors == 3);
+  CHECK(c.aliases == 9); /* names count; Turkey's exact alias replaces its name */
+  CHECK(c.relations == 1);
+  CHECK(c.patterns == 2);
+  CHECK(c.classes == 3);
+  ag_rules_free(r);
+  ag_rules_free(NULL); /* harmless */
+}
+
+static void test_errors(void) {
+  CHECK_STR(load_error("actors: [\n"), "t.yaml:2:1: did not find expected node content while parsing a flow node");
+  CHECK_STR(load_error("actors:\n  - id: x\n    name: X\n    type: planet\n"),
+            "t.yaml:4:11: unknown actor type 'planet' (state, group, agency, "
+            "organization, bank, company, person, sector, other)");
+  CHECK_STR(load_error("actors:\n  - id: Not A Slug\n    name: X\n    type: state\n"),
+            "t.yaml:2:5: actor id 'Not A Slug' must be a slug: a-z, 0-9 and '-'");
+  CHECK_STR(load_error("actors:\n  - {id: a, name: A, type: state}\n  - {id: a, name: B, type: state}\n"),
+            "t.yaml:3:5: duplicate actor id 'a'");
+  CHECK_STR(load_error("actors:\n  - {id: a, name: A, type: state}\n  - {id: b, name: B, type: state, aliases: [a]}\n"),
+            "t.yaml:3:45: alias 'a' already names actor 'a'");
+  CHECK_STR(load_error("actress: []\n"),
+            "t.yaml:1:1: unknown top-level key 'actress' (actors, classes, relations)");
+  CHECK_STR(load_error("actors:\n  - {id: a, name: A, type: state, colour: red}\n"),
+            "t.yaml:2:35: unknown actor field 'colour'");
+  CHECK_STR(load_error("relations:\n  - name: r\n    patterns: [\"{source} hit\"]\n"),
+            "t.yaml:3:17: a pattern needs both {source} and {target}");
+  CHECK_STR(load_error("relations:\n  - name: r\n    patterns: [\"{source} $NOPE {target}\"]\n"),
+            "t.yaml:3:26: unknown class '$NOPE'");
+  CHECK_STR(load_error("relations:\n  - name: r\n    patterns: [\"{source} (hit|struck {target}\"]\n"),
+            "t.yaml:3:26: unclosed '('");
+  CHECK_STR(load_error("relations:\n  - name: r\n    patterns: [\"{source} hit {victim}\"]\n"),
+            "t.yaml:3:30: unknown slot '{victim}': use {source} or {target}");
+  CHECK_STR(load_error("relations:\n  - name: r\n    patterns: [\"{source} ...20 {target}\"]\n"),
+            "t.yaml:3:26: a gap may span at most 12 tokens");
+  CHECK_STR(load_error("relations:\n  - name: r\n    patterns: [\"{source:planet} hit {target}\"]\n"),
+            "t.yaml:3:17: unknown actor type 'planet'");
+  CHECK_STR(load_error("classes:\n  A: [$B]\n  B: [$A]\n"),
+            "t.yaml:2:3: class 'A' refers to itself");
+  CHECK_STR(load_error("actors:\n  - {id: a, name: A, type: group, affiliation: nobody}\n"),
+            "actor 'a': affiliation 'nobody' is not an actor id");
+  CHECK_STR(load_error("relations:\n  - {name: r, color: red, patterns: []}\n"),
+            "t.yaml:2:5: relation color must look like #rrggbb, not 'red'");
+  CHECK_STR(load_error("relations:\n  - {name: r}\n  - {name: r}\n"),
+            "t.yaml:3:5: duplicate relation 'r'");
+  CHECK_STR(load_error("--- {}\n--- {}\n"), "t.yaml:2:5: one YAML document per rules file");
+  CHECK_STR(load_error(""), "ok");
+  CHECK_STR(load_error("# only a comment\n"), "ok");
+}
+
+static void test_files(void) {
+  ag_rules *r = NULL;
+  ag_error err;
+  ag_error_clear(&err);
+  CHECK(ag_rules_load(&r, "/nonexistent/rules", &err) == AG_EIO);
+  CHECK_STR(err.file, "/nonexistent/rules");
+  CHECK(ag_rules_load(&r, AG_SOURCE_DIR "/rules", &err) == 0);
+  if (r) {
+    ag_rules_counts c;
+    ag_rules_get_counts(r, &c);
+    CHECK(c.actors > 500);
+    CHECK(c.relations >= 16);
+    CHECK(c.files >= 2);
+  }
+  ag_rules_free(r);
+}
+
+/* Extract one sentence with BASE rules; edges as "src rel tgt;" list. */
+static const char *edges(const char *text) {
+  static char out[1024];
+  ag_rules *r = NULL;
+  ag_extractor *ex = NULL;
+  ag_graph *g = NULL;
+  ag_error err;
+  out[0] = '\0';
+  if (ag_rules_load_string(&r, BASE, strlen(BASE), "base", &err) ||
+      ag_extractor_new(&ex, r, NULL) ||
+      ag_extractor_add(ex, "a.txt", text, strlen(text), &err) ||
+      ag_extractor_graph(&g, ex, &err)) {
+    strcpy(out, "error");
+  } else {
+    for (size_t i = 0; i < ag_graph_edge_count(g); i++) {
+      const char *s, *rel, *t;
+      ag_graph_edge(g, i, &s, &rel, &t);
+      snprintf(out + strlen(out), sizeof out - strlen(out), "%s %s %s;", s, rel, t);
+    }
+  }
+  ag_graph_free(g);
+  ag_extractor_free(ex);
+  ag_rules_free(r);
+  return out;
+}
+
+static void test_aliases(void) {
+  CHECK_STR(edges("North Korea attacked US banks."), "north-korea attacked united-states;");
+  CHECK_STR(edges("Pyongyang broke into U.S. networks."), "north-korea attacked united-states;");
+  /* all-capital aliases match capitals only: "us" is a pronoun */
+  CHECK_STR(edges("North Korea attacked us."), "");
+  /* case: exact: the bird is not the state */
+  CHECK_STR(edges("North Korea attacked turkey."), "");
+  CHECK_STR(edges("North Korea attacked Turkey."), "north-korea attacked turkey;");
+  /* word forms and passive with a type-limited slot */
+  CHECK_STR(edges("Turkey was attacked by Washington."), "united-states attacked turkey;");
+  CHECK_STR(edges("Washington is attacking Turkey."), "united-states attacked turkey;");
+  /* hyphenated compound and list */
+  CHECK_STR(edges("North Korea-linked hackers attacked Turkey and US banks."),
+            "north-korea attacked turkey;north-korea attacked united-states;");
+  /* no edge across sentences, no self-edge */
+  CHECK_STR(edges("North Korea attacked. Turkey was fine."), "");
+  CHECK_STR(edges("North Korea attacked DPRK."), "");
+}
+
+int main(void) {
+  test_counts();
+  test_errors();
+  test_files();
+  test_aliases();
+  return check_summary("rules");
+}

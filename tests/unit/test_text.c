@@ -1,0 +1,147 @@
+/* Text and input stages: tokens, sentences, date markers, UTF-8 cleaning,
+ * word forms. */
+#include "../check.h"
+#include "internal.h"
+
+#include <stdlib.h>
+
+/* Tokens of s joined by '|'. */
+static const char *toks(const char *s) {
+  static char out[1024];
+  ag_doc d;
+  ag_doc_init(&d);
+  ag_doc_parse(&d, s, strlen(s));
+  out[0] = '\0';
+  for (size_t i = 0; i < d.ntoks; i++) {
+    if (i) strcat(out, "|");
+    strcat(out, ag_tok_norm(&d, i));
+  }
+  ag_doc_destroy(&d);
+  return out;
+}
+
+/* Sentences of s, each as its original text, joined by " // ". */
+static const char *sents(const char *s) {
+  static char out[2048];
+  ag_doc d;
+  ag_doc_init(&d);
+  ag_doc_parse(&d, s, strlen(s));
+  out[0] = '\0';
+  for (size_t i = 0; i < d.nsents; i++) {
+    const ag_token *a = &d.toks[d.sents[i].first];
+    const ag_token *b = &d.toks[d.sents[i].first + d.sents[i].count - 1];
+    if (i) strcat(out, " // ");
+    strncat(out, s + a->start, b->start + b->len - a->start);
+  }
+  ag_doc_destroy(&d);
+  return out;
+}
+
+static void test_tokens(void) {
+  CHECK_STR(toks("A North Korea-linked group"), "a|north|korea|-|linked|group");
+  CHECK_STR(toks("Taiwan's Far Eastern bank"), "taiwan|'s|far|eastern|bank");
+  CHECK_STR(toks("Taiwan\xE2\x80\x99s bank"), "taiwan|'s|bank");
+  CHECK_STR(toks("Pyongyang didn't deny it"), "pyongyang|did|n't|deny|it");
+  CHECK_STR(toks("the U.S. and the U.K."), "the|u.s.|and|the|u.k.");
+  CHECK_STR(toks("$2.5 billion (81,000 BTC)"), "$|2.5|billion|(|81,000|btc|)");
+  CHECK_STR(toks("O'Brien said \xE2\x80\x9Cno\xE2\x80\x9D"), "o'brien|said|\"|no|\"");
+  CHECK_STR(toks("Trump \xE2\x80\x93 Kim"), "trump|--|kim");
+  CHECK_STR(toks("'s"), "'s");
+  CHECK_STR(toks("Côte d'Ivoire"), "côte|d'ivoire");
+}
+
+static void test_sentences(void) {
+  CHECK_STR(sents("The U.S. Treasury sanctioned them. Mr. Smith left on Feb. 3. "
+                  "It cost $2.5 billion, e.g. a lot. No. 1 is here."),
+            "The U.S. Treasury sanctioned them. // Mr. Smith left on Feb. 3. // "
+            "It cost $2.5 billion, e.g. a lot. // No. 1 is here.");
+  CHECK_STR(sents("He said \"we did it.\" Then he left."),
+            "He said \"we did it.\" // Then he left.");
+  CHECK_STR(sents("Who is behind the hacking\n\nA group did it."),
+            "Who is behind the hacking // A group did it.");
+  CHECK_STR(sents("Headline without a stop\nThe body starts here."),
+            "Headline without a stop // The body starts here.");
+  /* hard-wrapped prose: a long line ending in a word continues */
+  CHECK_STR(sents("The company said on Tuesday that hackers linked to North\n"
+                  "Korea stole the money."),
+            "The company said on Tuesday that hackers linked to North\n"
+            "Korea stole the money.");
+  CHECK_STR(sents("Really? Yes! Done."), "Really? // Yes! // Done.");
+  CHECK_STR(sents("J. Smith was charged."), "J. Smith was charged.");
+}
+
+static void test_date(void) {
+  char date[11];
+  const char *a = "date 2017-12-19 North Korea is";
+  CHECK(ag_article_date(a, strlen(a), date) == 15);
+  CHECK_STR(date, "2017-12-19");
+  const char *b = "  \ndate 2017-12-19\n\nHeadline";
+  CHECK(ag_article_date(b, strlen(b), date) == 18);
+  CHECK_STR(date, "2017-12-19");
+  const char *c = "date 2017-13-01 not a month";
+  CHECK(ag_article_date(c, strlen(c), date) == 0);
+  CHECK_STR(date, "");
+  const char *d = "dated 2017-12-19";
+  CHECK(ag_article_date(d, strlen(d), date) == 0);
+  const char *e = "date 2017-12-1x";
+  CHECK(ag_article_date(e, strlen(e), date) == 0);
+  const char *f = "date 2017-12-19";
+  CHECK(ag_article_date(f, strlen(f), date) == 15);
+  CHECK(ag_article_date("", 0, date) == 0);
+}
+
+static void test_utf8(void) {
+  size_t n;
+  char *s = ag_utf8_clean("a\xff" "b\x01" "c\n\xE2\x82\xAC", 9, &n);
+  CHECK_STR(s, "a\xEF\xBF\xBD" "b c\n\xE2\x82\xAC");
+  free(s);
+  s = ag_utf8_clean("\xEF\xBB\xBFhi", 5, &n);
+  CHECK_STR(s, "hi");
+  free(s);
+  s = ag_utf8_clean("x\0y", 3, &n); /* a NUL byte becomes a space */
+  CHECK(n == 3 && s[1] == ' ');
+  free(s);
+  s = ag_utf8_clean("\xED\xA0\x80", 3, &n); /* a surrogate is invalid */
+  CHECK(strncmp(s, "\xEF\xBF\xBD", 3) == 0);
+  free(s);
+}
+
+static int has_form(const char *word, const char *form) {
+  char **forms;
+  size_t n;
+  int found = 0;
+  if (ag_word_forms(word, &forms, &n)) return 0;
+  for (size_t i = 0; i < n; i++) {
+    found |= strcmp(forms[i], form) == 0;
+    free(forms[i]);
+  }
+  free(forms);
+  return found;
+}
+
+static void test_word_forms(void) {
+  CHECK(has_form("attack", "attacks"));
+  CHECK(has_form("attack", "attacked"));
+  CHECK(has_form("attack", "attacking"));
+  CHECK(has_form("steal", "stole"));
+  CHECK(has_form("steal", "stolen"));
+  CHECK(has_form("steal", "stealing"));
+  CHECK(has_form("target", "targeted"));
+  CHECK(has_form("ban", "banned"));
+  CHECK(has_form("seize", "seized"));
+  CHECK(has_form("seize", "seizing"));
+  CHECK(has_form("try", "tries"));
+  CHECK(has_form("try", "tried"));
+  CHECK(has_form("launch", "launches"));
+  CHECK(has_form("meet", "met"));
+  CHECK(!has_form("attack", "attackes"));
+}
+
+int main(void) {
+  test_tokens();
+  test_sentences();
+  test_date();
+  test_utf8();
+  test_word_forms();
+  return check_summary("text");
+}
