@@ -186,7 +186,12 @@ static int run_slot(mstate *st, const ag_el *els, size_t n, size_t i,
       size_t p = ends[len - 1] + 1;
       for (size_t j = 0; j < MAX_APPOSITIVE && p + j < st->end; j++) {
         if (is_word(st, p + j, ",")) {
-          if (j > 0 && run(st, els, n, i + 1, p + j + 1, next)) return 1;
+          /* "Another GRU unit, Sandworm, attacked": an appositive that is
+           * itself an actor is the subject, matched from its own start */
+          const ag_mention *am = mention(st, skip_prefix(st, p));
+          if (j > 0 && !(am && am->end == p + j) &&
+              run(st, els, n, i + 1, p + j + 1, next))
+            return 1;
           break;
         }
       }
