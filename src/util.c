@@ -282,6 +282,22 @@ static int chmod_like_umask(const char *path) {
   return chmod(path, 0666 & ~mask);
 }
 
+/* /dev/null, a FIFO, a terminal: renaming over them would replace the
+ * device with a file, so write to them directly. */
+static int write_special(const char *path, const char *data, size_t n,
+                         ag_error *err) {
+  FILE *f = fopen(path, "wb");
+  if (!f)
+    return ag_err_set(err, AG_EIO, path, 0, 0, "cannot open: %s",
+                      strerror(errno));
+  int bad = fwrite(data, 1, n, f) != n;
+  bad |= fclose(f) != 0;
+  if (bad)
+    return ag_err_set(err, AG_EIO, path, 0, 0, "cannot write: %s",
+                      strerror(errno));
+  return 0;
+}
+
 int ag_write_atomic(const char *path, const char *data, size_t n,
                     ag_error *err) {
   if (strcmp(path, "-") == 0) {
@@ -290,6 +306,9 @@ int ag_write_atomic(const char *path, const char *data, size_t n,
                         strerror(errno));
     return 0;
   }
+  struct stat st;
+  if (stat(path, &st) == 0 && !S_ISREG(st.st_mode))
+    return write_special(path, data, n, err);
   ag_buf tmp;
   ag_buf_init(&tmp);
   int rc = 0, fd = -1;

@@ -181,6 +181,10 @@ static void test_atomic(const ag_graph *g) {
   CHECK(s && strncmp(s, "<?xml", 5) == 0);
   free(s);
   unlink(path);
+  /* a device is written in place, never replaced by a renamed file */
+  struct stat st;
+  CHECK(ag_graph_write(g, "/dev/null", AG_FORMAT_GRAPHML, &err) == 0);
+  CHECK(stat("/dev/null", &st) == 0 && S_ISCHR(st.st_mode));
 }
 
 static void test_escaping(void) {

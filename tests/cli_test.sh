@@ -1,0 +1,652 @@
+#!/usr/bin/env bash
+# Command-line tests of actorgraph, checked from outside the program.
+#
+#   tests/cli_test.sh PATH/TO/actorgraph PATH/TO/rules
+#
+# Needs bash, coreutils, grep and sed.  When graphviz `dot` or `xmllint`
+# (libxml2-utils) is installed, the outputs are also rendered / validated;
+# otherwise only those checks are skipped (and a line says so).
+# Prints one line per failed check, then exactly "cli: N passed, M failed";
+# exits 0 only when nothing failed.  Every article and rules file used here
+# is written below into a temporary directory.
+set -u
+export LC_ALL=C
+unset ACTORGRAPH_RULES
+
+if [ $# -ne 2 ]; then
+  echo "usage: $0 ACTORGRAPH RULES" >&2
+  exit 2
+fi
+abspath() {
+  case $1 in
+    /*) printf '%s\n' "$1" ;;
+    *) printf '%s/%s\n' "$PWD" "$1" ;;
+  esac
+}
+AG=$(abspath "$1")
+RULES=$(abspath "$2")
+if [ ! -x "$AG" ] || [ -d "$AG" ]; then
+  echo "cli: $AG is not an executable program" >&2
+  exit 2
+fi
+if [ ! -e "$RULES" ]; then
+  echo "cli: rules $RULES do not exist" >&2
+  exit 2
+fi
+
+T=$(mktemp -d "${TMPDIR:-/tmp}/actorgraph-cli.XXXXXX") || exit 2
+trap 'rm -rf "$T"' EXIT
+trap 'exit 130' INT TERM HUP
+
+OUT=$T/run.stdout
+ERR=$T/run.stderr
+PASS=0
+FAIL=0
+RC=0
+
+HAVE_DOT=0
+HAVE_XMLLINT=0
+if command -v dot >/dev/null 2>&1; then HAVE_DOT=1; else
+  echo "skip: graphviz 'dot' not found: DOT rendering checks skipped"
+fi
+if command -v xmllint >/dev/null 2>&1; then HAVE_XMLLINT=1; else
+  echo "skip: 'xmllint' not found: GraphML well-formedness checks skipped"
+fi
+
+# ---- helpers ----------------------------------------------------------------
+
+# Printable, one-line excerpt of a string / of a file.
+show() {
+  printf '%s' "$1" | head -c 300 | tr '\n\t\r' '   ' | tr -d '\000-\037\177'
+}
+show_file() {
+  if [ ! -e "$1" ]; then printf '(no file %s)' "$1"; return; fi
+  if [ ! -s "$1" ]; then printf '(empty)'; return; fi
+  head -c 300 "$1" | tr '\n\t\r' '   ' | tr -d '\000-\037\177'
+}
+
+ok() { PASS=$((PASS + 1)); }
+bad() {  # name expected got
+  FAIL=$((FAIL + 1))
+  printf 'FAIL %s: expected %s; got %s\n' "$1" "$(show "$2")" "$(show "$3")"
+}
+
+# run CMD...: stdin from /dev/null; sets RC, fills $OUT and $ERR.
+run() {
+  RC=0
+  timeout 60 "$@" >"$OUT" 2>"$ERR" </dev/null || RC=$?
+}
+# run_in INPUT CMD...: stdin from the file INPUT.
+run_in() {
+  local in=$1
+  shift
+  RC=0
+  timeout 60 "$@" >"$OUT" 2>"$ERR" <"$in" || RC=$?
+}
+# run_cd DIR CMD...: run from DIR.
+run_cd() {
+  local dir=$1
+  shift
+  RC=0
+  (cd "$dir" && exec timeout 60 "$@") >"$OUT" 2>"$ERR" </dev/null || RC=$?
+}
+
+expect_rc() {  # name expected-status
+  if [ "$RC" = "$2" ]; then ok; else
+    bad "$1" "exit status $2" "exit status $RC, stderr: $(show_file "$ERR")"
+  fi
+}
+expect_eq() {  # name expected got
+  if [ "$2" = "$3" ]; then ok; else bad "$1" "'$2'" "'$3'"; fi
+}
+expect_empty() {  # name file
+  if [ ! -s "$2" ]; then ok; else bad "$1" "nothing" "$(show_file "$2")"; fi
+}
+expect_has() {  # name file fixed-string
+  if grep -F -q -- "$3" "$2" 2>/dev/null; then ok; else
+    bad "$1" "text containing '$3'" "$(show_file "$2")"
+  fi
+}
+expect_lacks() {  # name file fixed-string
+  if ! grep -F -q -- "$3" "$2" 2>/dev/null; then ok; else
+    bad "$1" "no '$3'" "$(grep -F -m1 -- "$3" "$2")"
+  fi
+}
+expect_line() {  # name file ERE: some line matches
+  if grep -E -q -- "$3" "$2" 2>/dev/null; then ok; else
+    bad "$1" "a line matching /$3/" "$(show_file "$2")"
+  fi
+}
+expect_first_line() {  # name file ERE: the first line matches
+  local first
+  first=$(head -n 1 "$2" 2>/dev/null)
+  if printf '%s\n' "$first" | grep -E -q -- "$3"; then ok; else
+    bad "$1" "first line matching /$3/" "'$first'"
+  fi
+}
+expect_lines() {  # name file count
+  local n
+  n=$(wc -l <"$2" | tr -d ' ')
+  if [ "$n" = "$3" ]; then ok; else
+    bad "$1" "$3 line(s)" "$n line(s): $(show_file "$2")"
+  fi
+}
+expect_same() {  # name file-a file-b: byte-identical
+  if cmp -s "$2" "$3"; then ok; else
+    bad "$1" "identical files" "$(cmp "$2" "$3" 2>&1 | head -n 1)"
+  fi
+}
+# A GraphML document from beginning to end, and nothing else.
+expect_graphml() {  # name file
+  local first last
+  first=$(head -n 1 "$2" 2>/dev/null)
+  last=$(tail -n 1 "$2" 2>/dev/null)
+  case $first in '<?xml'*) ;; *)
+    bad "$1" "GraphML starting '<?xml'" "first line '$first'"; return ;;
+  esac
+  if ! grep -q '<graphml' "$2"; then
+    bad "$1" "a <graphml> element" "$(show_file "$2")"; return
+  fi
+  if [ "$last" != "</graphml>" ]; then
+    bad "$1" "last line '</graphml>'" "'$last'"; return
+  fi
+  ok
+}
+expect_dot() {  # name file
+  local first
+  first=$(head -n 1 "$2" 2>/dev/null)
+  case $first in
+    digraph*'{') ok ;;
+    *) bad "$1" "DOT starting 'digraph ... {'" "first line '$first'" ;;
+  esac
+}
+# xmllint --noout, when xmllint is there.
+expect_wellformed() {  # name file
+  [ "$HAVE_XMLLINT" = 1 ] || return 0
+  local msg
+  if msg=$(xmllint --noout "$2" 2>&1) && [ -z "$msg" ]; then ok; else
+    bad "$1" "well-formed XML (xmllint --noout silent)" "$msg"
+  fi
+}
+# dot -Tsvg renders it with nothing on stderr, when dot is there.
+expect_renders() {  # name file
+  [ "$HAVE_DOT" = 1 ] || return 0
+  local rc=0
+  dot -Tsvg "$2" >"$T/render.svg" 2>"$T/render.err" || rc=$?
+  if [ "$rc" = 0 ] && [ ! -s "$T/render.err" ] && [ -s "$T/render.svg" ]; then
+    ok
+  else
+    bad "$1" "dot -Tsvg exit 0, silent, some SVG" \
+      "exit $rc, stderr: $(show_file "$T/render.err")"
+  fi
+}
+# No byte a text file should not hold: NUL and C0 controls other than
+# tab, newline and carriage return, and DEL.
+expect_clean_bytes() {  # name file
+  local n
+  n=$(tr -dc '\000-\010\013\014\016-\037\177' <"$2" | wc -c | tr -d ' ')
+  if [ "$n" = 0 ]; then ok; else
+    bad "$1" "no NUL or control bytes" "$n such byte(s)"
+  fi
+}
+
+# The lines of one <edge> element of a GraphML file, chosen by its source,
+# label (relation) and target, whatever the attribute order.
+edge_block() {  # file source relation target
+  local line inblk=0
+  while IFS= read -r line; do
+    if [ "$inblk" = 0 ]; then
+      case $line in *'<edge '*) ;; *) continue ;; esac
+      case $line in *"source=\"$2\""*) ;; *) continue ;; esac
+      case $line in *"label=\"$3\""*) ;; *) continue ;; esac
+      case $line in *"target=\"$4\""*) ;; *) continue ;; esac
+      inblk=1
+      printf '%s\n' "$line"
+      case $line in *'/>') return 0 ;; esac
+    else
+      printf '%s\n' "$line"
+      case $line in *'</edge>'*) return 0 ;; esac
+    fi
+  done <"$1"
+  [ "$inblk" = 1 ]
+}
+# The text of <data key="KEY">...</data> in a block on stdin.
+data_of() {  # key
+  sed -n "s|.*<data key=\"$1\">\(.*\)</data>.*|\1|p" | head -n 1
+}
+expect_edge() {  # name file source relation target
+  if edge_block "$2" "$3" "$4" "$5" >/dev/null; then ok; else
+    bad "$1" "edge $3 -[$4]-> $5 (XML label=\"$4\")" \
+      "edges: $(grep -F '<edge ' "$2" 2>/dev/null | sed 's/^ *//' | tr '\n' ' ')"
+  fi
+}
+expect_no_edge() {  # name file source relation target
+  if ! edge_block "$2" "$3" "$4" "$5" >/dev/null; then ok; else
+    bad "$1" "no edge $3 -[$4]-> $5" "such an edge"
+  fi
+}
+expect_edge_data() {  # name file source relation target key value
+  local v
+  v=$(edge_block "$2" "$3" "$4" "$5" | data_of "$6")
+  if [ "$v" = "$7" ]; then ok; else
+    bad "$1" "<data key=\"$6\">$7</data> on $3 -[$4]-> $5" "'$v'"
+  fi
+}
+
+# The error position on the first line of $ERR, "actorgraph: FILE:LINE:COL: ",
+# against FILE, LINE and a list of acceptable columns.
+expect_pos() {  # name file line "col..."
+  local first prefix rest pos l c want
+  first=$(head -n 1 "$ERR")
+  prefix="actorgraph: $2:"
+  case $first in
+    "$prefix"*) ;;
+    *) bad "$1" "stderr starting '${prefix}$3:COL: '" "'$first'"; return ;;
+  esac
+  rest=${first#"$prefix"}
+  pos=$(printf '%s\n' "$rest" | sed -n 's/^\([0-9][0-9]*\):\([0-9][0-9]*\): .*/\1 \2/p')
+  l=${pos% *}
+  c=${pos#* }
+  if [ -z "$pos" ]; then
+    bad "$1" "'${prefix}$3:COL: message'" "'$first'"; return
+  fi
+  if [ "$l" != "$3" ]; then
+    bad "$1" "line $3 ('${prefix}$3:...')" "'$first'"; return
+  fi
+  for want in $4; do
+    if [ "$c" = "$want" ]; then ok; return; fi
+  done
+  bad "$1" "column $(echo $4 | sed 's/ / or /g') ('${prefix}$3:$(echo $4 | sed 's/ .*//'):')" "'$first'"
+}
+
+# ---- fixtures -----------------------------------------------------------------
+
+A=$T/articles
+mkdir -p "$A"
+printf '%s\n' 'Lazarus stole $81 million from Bangladesh Bank.' >"$A/heist.txt"
+printf '%s\n' 'Lazarus stole $81 million from Bangladesh Bank. The FBI blamed North Korea for the hack. North Korea attacked Sony Pictures.' >"$A/multi.txt"
+: >"$A/empty.txt"
+
+# ---- help and version -------------------------------------------------------
+
+for opt in --help -h; do
+  run "$AG" "$opt"
+  expect_rc "$opt exits 0" 0
+  expect_has "$opt prints usage on stdout mentioning extract" "$OUT" extract
+  expect_has "$opt prints usage on stdout mentioning check" "$OUT" check
+  expect_empty "$opt writes nothing on stderr" "$ERR"
+done
+
+run "$AG" --version
+expect_rc "--version exits 0" 0
+expect_line "--version prints 'actorgraph X.Y.Z'" "$OUT" '^actorgraph [0-9]+\.[0-9]+\.[0-9]+$'
+expect_lines "--version prints one line" "$OUT" 1
+expect_empty "--version writes nothing on stderr" "$ERR"
+
+# ---- usage errors: exit 2, "actorgraph: ..." on stderr, nothing on stdout ---
+
+usage_error() {  # name ARGS...
+  local name=$1
+  shift
+  run "$AG" "$@"
+  expect_rc "usage error ($name) exits 2" 2
+  expect_first_line "usage error ($name) says 'actorgraph: ' on stderr" "$ERR" '^actorgraph: .'
+  expect_empty "usage error ($name) writes nothing on stdout" "$OUT"
+}
+usage_error "no command"
+usage_error "unknown command" frobnicate
+usage_error "unknown option" extract -r "$RULES" --no-such-option "$A/heist.txt"
+usage_error "unknown option before command" --no-such-option
+usage_error "-o without argument" extract -r "$RULES" -o
+usage_error "-o with unknown extension" extract -r "$RULES" -o "$T/out.xyz" "$A/heist.txt"
+usage_error "--format bogus" extract -r "$RULES" --format bogus "$A/heist.txt"
+[ ! -e "$T/out.xyz" ] && ok || bad "-o out.xyz usage error writes no file" "no $T/out.xyz" "the file exists"
+
+# ---- check --------------------------------------------------------------------
+
+run "$AG" check -r "$RULES"
+expect_rc "check -r RULES exits 0" 0
+for what in actors aliases relations patterns; do
+  expect_line "check prints 'N $what'" "$OUT" "^[0-9]+ $what\$"
+done
+expect_empty "check writes nothing on stderr" "$ERR"
+
+G=$T/good
+mkdir -p "$G"
+cat >"$G/small.yaml" <<'EOF'
+actors:
+  - id: acme
+    name: Acme Corp
+    type: company
+  - id: evil-crew
+    name: Evil Crew
+    type: group
+    aliases: [Evilcrew]
+relations:
+  - name: hit
+    patterns:
+      - "{source} hit~ {target}"
+      - "{target} (was|were) hit by {source}"
+EOF
+run "$AG" check -r "$G/small.yaml"
+expect_rc "check on a small rules file exits 0" 0
+expect_line "check counts 2 actors in the small rules file" "$OUT" '^2 actors$'
+expect_line "check counts 1 relations in the small rules file" "$OUT" '^1 relations$'
+expect_line "check counts 2 patterns in the small rules file" "$OUT" '^2 patterns$'
+
+run "$AG" check -r "$T/no-such-rules"
+expect_rc "check with missing rules exits 1" 1
+expect_first_line "check with missing rules names the path" "$ERR" "^actorgraph: $T/no-such-rules"
+
+# ---- bad rules: exit 1 and "actorgraph: FILE:LINE:COL: message" ----------------
+
+BAD=$T/bad
+mkdir -p "$BAD"
+# YAML syntax error: "type" is indented by 3 where the mapping uses 4
+# -> line 4, column 4.
+printf 'actors:\n  - id: foo\n    name: Foo\n   type: group\n' >"$BAD/syntax.yaml"
+# Unknown actor type: the value "planet" on line 4, column 11.
+printf 'actors:\n  - id: foo\n    name: Foo\n    type: planet\n' >"$BAD/type.yaml"
+# Id not a slug: the actor starts on line 2, column 5 (its id value: col 9).
+printf 'actors:\n  - id: Foo_Bar\n    name: Foo\n    type: group\n' >"$BAD/slug.yaml"
+# Duplicate id: the second actor starts on line 5, column 5 (id value: col 9).
+printf 'actors:\n  - id: foo\n    name: Foo\n    type: group\n  - id: foo\n    name: Foo Two\n    type: group\n' >"$BAD/dup.yaml"
+# Unknown top-level key: "planets" on line 2, column 1.
+printf 'actors: []\nplanets: []\n' >"$BAD/toplevel.yaml"
+# Pattern scalars: '-' at column 7, the quote at 9, the text from column 10.
+# No {target}: the text "{source} hit~ the target" spans columns 10-33; the
+# error may point at its start (10) or just past its end (34).
+printf 'relations:\n  - name: hit\n    patterns:\n      - "{source} hit~ the target"\n' >"$BAD/notarget.yaml"
+# Unknown class: "$NOPE" spans columns 19-23 of line 4.
+printf 'relations:\n  - name: hit\n    patterns:\n      - "{source} $NOPE {target}"\n' >"$BAD/class.yaml"
+# Unbalanced "(": the "(" is at column 19; the text ends at 39, so a report
+# where the ")" is missing is column 40.
+printf 'relations:\n  - name: hit\n    patterns:\n      - "{source} (hit~|struck {target}"\n' >"$BAD/paren.yaml"
+# Alias shared by two actors: the second "Shadow Crew" is line 10, column 9.
+printf 'actors:\n  - id: foo\n    name: Foo\n    type: group\n    aliases: [Shadow Crew]\n  - id: bar\n    name: Bar\n    type: group\n    aliases:\n      - Shadow Crew\n' >"$BAD/alias.yaml"
+
+bad_rules() {  # name file line "cols" word-in-message
+  run "$AG" check -r "$BAD/$2"
+  expect_rc "bad rules ($1) exit 1" 1
+  expect_empty "bad rules ($1) print nothing on stdout" "$OUT"
+  expect_pos "bad rules ($1) report $2:$3:COL" "$BAD/$2" "$3" "$4"
+  expect_has "bad rules ($1) message mentions '$5'" "$ERR" "$5"
+}
+bad_rules "YAML syntax error" syntax.yaml 4 "4" "expected"
+bad_rules "unknown actor type" type.yaml 4 "11" "planet"
+bad_rules "id not a slug" slug.yaml 2 "5 9" "Foo_Bar"
+bad_rules "duplicate actor id" dup.yaml 5 "5 9" "duplicate"
+bad_rules "unknown top-level key" toplevel.yaml 2 "1" "planets"
+bad_rules "pattern without {target}" notarget.yaml 4 "10 34" "{target}"
+bad_rules "unknown class \$NOPE" class.yaml 4 "19 20 21 22 23" 'NOPE'
+bad_rules "unbalanced (" paren.yaml 4 "19 40" "("
+bad_rules "alias shared by two actors" alias.yaml 10 "9" "Shadow Crew"
+
+# extract loads the rules the same way, before reading any article.
+run "$AG" extract -r "$BAD/type.yaml" "$A/heist.txt"
+expect_rc "extract with bad rules exits 1" 1
+expect_pos "extract with bad rules reports the position" "$BAD/type.yaml" 4 "11"
+expect_empty "extract with bad rules writes nothing on stdout" "$OUT"
+
+# ---- extract: inputs ----------------------------------------------------------
+
+run "$AG" extract -q -r "$RULES" "$A/heist.txt"
+expect_rc "extract FILE exits 0" 0
+expect_graphml "extract FILE writes GraphML to stdout" "$OUT"
+expect_edge "extract FILE finds the edge" "$OUT" lazarus-group stole-from bangladesh-bank
+expect_has "extract FILE: node id is the slug" "$OUT" '<node id="lazarus-group">'
+expect_has "extract FILE: node id is the slug (target)" "$OUT" '<node id="bangladesh-bank">'
+expect_edge_data "extract FILE: sources is the file name" "$OUT" lazarus-group stole-from bangladesh-bank e_sources heist.txt
+expect_empty "extract -q writes nothing on stderr" "$ERR"
+expect_wellformed "extract FILE GraphML is well-formed" "$OUT"
+
+run "$AG" extract -r "$RULES" "$A/heist.txt"
+expect_rc "extract without -q exits 0" 0
+expect_lines "without -q one summary line goes to stderr" "$ERR" 1
+expect_first_line "the summary line starts 'actorgraph: '" "$ERR" '^actorgraph: '
+expect_graphml "without -q stdout holds only the GraphML" "$OUT"
+expect_lacks "without -q the summary is not on stdout" "$OUT" "actorgraph:"
+
+# Directory: every *.txt below it, recursively, in sorted order; other files
+# and hidden entries ignored.
+D=$T/dir
+mkdir -p "$D/m/deeper" "$D/.hidden"
+printf '%s\n' 'Lazarus stole $81 million from Bangladesh Bank.' >"$D/z.txt"
+printf '%s\n' 'Lazarus stole $81 million from Bangladesh Bank.' >"$D/m/deeper/inner.txt"
+printf '%s\n' 'Lazarus stole $81 million from Bangladesh Bank.' >"$D/a.txt"
+printf '%s\n' 'The FBI blamed North Korea for the hack.' >"$D/notes.md"
+printf '%s\n' 'The FBI blamed North Korea for the hack.' >"$D/m/article.txt.bak"
+printf '%s\n' 'North Korea attacked Sony Pictures.' >"$D/.hidden.txt"
+printf '%s\n' 'North Korea attacked Sony Pictures.' >"$D/.hidden/x.txt"
+run "$AG" extract -q -r "$RULES" "$D"
+expect_rc "extract DIR exits 0" 0
+expect_graphml "extract DIR writes GraphML" "$OUT"
+expect_edge_data "extract DIR reads the 3 *.txt (articles 3)" "$OUT" lazarus-group stole-from bangladesh-bank e_articles 3
+v=$(edge_block "$OUT" lazarus-group stole-from bangladesh-bank | data_of e_sources)
+case $v in *a.txt*inner.txt*z.txt*) ok ;; *) bad "extract DIR lists a.txt, inner.txt, z.txt in that order" "a.txt ... inner.txt ... z.txt" "'$v'" ;; esac
+expect_no_edge "extract DIR ignores non-.txt files" "$OUT" north-korea blamed-by fbi
+expect_no_edge "extract DIR skips hidden entries" "$OUT" north-korea attacked sony-pictures
+
+# Standard input: "-" and no path at all.
+run_in "$A/heist.txt" "$AG" extract -q -r "$RULES" -
+expect_rc "extract - exits 0" 0
+expect_edge "extract - reads stdin" "$OUT" lazarus-group stole-from bangladesh-bank
+expect_edge_data "extract - names the article 'stdin'" "$OUT" lazarus-group stole-from bangladesh-bank e_sources stdin
+run_in "$A/heist.txt" "$AG" extract -q -r "$RULES"
+expect_rc "extract with no path exits 0" 0
+expect_edge "extract with no path reads stdin" "$OUT" lazarus-group stole-from bangladesh-bank
+
+# ---- extract: outputs ---------------------------------------------------------
+
+O=$T/outs
+mkdir -p "$O"
+run "$AG" extract -q -r "$RULES" -o "$O/g.graphml" -o "$O/g.dot" -o "$O/g.gv" "$A/multi.txt"
+expect_rc "several -o exit 0" 0
+expect_empty "several -o to files write nothing on stdout" "$OUT"
+expect_graphml "-o X.graphml writes GraphML" "$O/g.graphml"
+expect_edge "-o X.graphml holds the edge" "$O/g.graphml" lazarus-group stole-from bangladesh-bank
+expect_dot "-o X.dot writes DOT" "$O/g.dot"
+expect_has "-o X.dot holds the edge" "$O/g.dot" '"lazarus-group" -> "bangladesh-bank"'
+expect_dot "-o X.gv writes DOT" "$O/g.gv"
+expect_same "-o X.dot and -o X.gv write the same DOT" "$O/g.dot" "$O/g.gv"
+expect_wellformed "-o X.graphml is well-formed" "$O/g.graphml"
+expect_renders "-o X.dot renders with dot -Tsvg" "$O/g.dot"
+
+run "$AG" extract -q -r "$RULES" -o - "$A/heist.txt"
+expect_rc "-o - exits 0" 0
+expect_graphml "-o - writes GraphML to stdout" "$OUT"
+expect_edge "-o - holds the edge" "$OUT" lazarus-group stole-from bangladesh-bank
+
+run "$AG" extract -q -r "$RULES" -o - -o "$O/both.dot" "$A/heist.txt"
+expect_rc "-o - with -o FILE.dot exits 0" 0
+expect_graphml "-o - with -o FILE.dot: GraphML on stdout" "$OUT"
+expect_dot "-o - with -o FILE.dot: DOT in the file" "$O/both.dot"
+
+run "$AG" extract -q -r "$RULES" --format dot "$A/heist.txt"
+expect_rc "--format dot exits 0" 0
+expect_dot "--format dot writes DOT to stdout" "$OUT"
+run "$AG" extract -q -r "$RULES" --format dot -o "$O/forced.graphml" "$A/heist.txt"
+expect_rc "--format dot -o X.graphml exits 0" 0
+expect_dot "--format dot forces DOT whatever the extension" "$O/forced.graphml"
+run "$AG" extract -q -r "$RULES" --format=dot -o "$O/forced.out" "$A/heist.txt"
+expect_rc "--format=dot -o X.out exits 0" 0
+expect_dot "--format=dot forces DOT into a file with no known extension" "$O/forced.out"
+run "$AG" extract -q -r "$RULES" --format graphml -o "$O/forced.dot" "$A/heist.txt"
+expect_rc "--format graphml -o X.dot exits 0" 0
+expect_graphml "--format graphml forces GraphML whatever the extension" "$O/forced.dot"
+
+# ---- the date marker ----------------------------------------------------------
+
+date_case() {  # name printf-format
+  printf "$2" >"$T/dated.txt"
+  run "$AG" extract -q -r "$RULES" "$T/dated.txt"
+  expect_rc "date marker ($1) exits 0" 0
+  expect_has "date marker ($1) gives first_seen" "$OUT" '<data key="e_first_seen">2017-12-19</data>'
+  expect_edge_data "date marker ($1) gives last_seen" "$OUT" lazarus-group stole-from bangladesh-bank e_last_seen 2017-12-19
+  expect_lacks "date marker ($1) is not part of the evidence" "$OUT" 'date 2017-12-19'
+}
+date_case "same line" 'date 2017-12-19 Lazarus stole $81 million from Bangladesh Bank.\n'
+date_case "own first line" 'date 2017-12-19\nLazarus stole $81 million from Bangladesh Bank.\n'
+date_case "leading whitespace" '  \t date 2017-12-19 Lazarus stole $81 million from Bangladesh Bank.\n'
+date_case "leading blank lines" '\n  \n\tdate 2017-12-19\nLazarus stole $81 million from Bangladesh Bank.\n'
+
+# ---- GraphML contracts --------------------------------------------------------
+
+GM=$O/g.graphml
+ids=$(sed -n 's/.*<node id="\([^"]*\)".*/\1/p' "$GM")
+expect_eq "GraphML has 5 nodes" 5 "$(printf '%s\n' "$ids" | grep -c .)"
+badids=$(printf '%s\n' "$ids" | grep -Ev '^[a-z0-9]+(-[a-z0-9]+)*$')
+expect_eq "GraphML node ids are slugs" "" "$badids"
+eids=$(sed -n 's/.*<edge id="\([^"]*\)".*/\1/p' "$GM")
+expect_eq "GraphML has 3 edges with ids" 3 "$(printf '%s\n' "$eids" | grep -c .)"
+expect_eq "GraphML edge ids are unique" "" "$(printf '%s\n' "$eids" | sort | uniq -d)"
+expect_edge "GraphML edge blamed-by (XML label)" "$GM" north-korea blamed-by fbi
+expect_edge "GraphML edge attacked (XML label)" "$GM" north-korea attacked sony-pictures
+expect_line "GraphML edges carry an XML label attribute" "$GM" '<edge [^>]*label="stole-from"'
+nolabel=$(grep -F '<edge ' "$GM" | grep -v ' label="[a-z0-9-]*"')
+expect_eq "every GraphML edge has a label attribute" "" "$nolabel"
+
+key_declared() {  # file domain name
+  grep -F '<key ' "$1" | grep -F "for=\"$2\"" | grep -F -q "attr.name=\"$3\""
+}
+for k in label actor_type color size mentions; do
+  if key_declared "$GM" node "$k"; then ok; else
+    bad "GraphML declares node key $k" "<key for=\"node\" attr.name=\"$k\" ...>" "$(grep -F '<key ' "$GM" | grep -F "\"$k\"" | tr '\n' ' ')"
+  fi
+done
+for k in relation label weight mentions articles first_seen last_seen evidence sources; do
+  if key_declared "$GM" edge "$k"; then ok; else
+    bad "GraphML declares edge key $k" "<key for=\"edge\" attr.name=\"$k\" ...>" "$(grep -F '<key ' "$GM" | grep -F "\"$k\"" | tr '\n' ' ')"
+  fi
+done
+undeclared=""
+for k in $(sed -n 's/.*<data key="\([^"]*\)".*/\1/p' "$GM" | sort -u); do
+  grep -F -q "<key id=\"$k\"" "$GM" || undeclared="$undeclared $k"
+done
+expect_eq "every <data key> is a declared <key id>" "" "$undeclared"
+expect_has "e_first_seen is the edge first_seen key" "$GM" '<key id="e_first_seen" for="edge" attr.name="first_seen"'
+
+# Aggregation: one edge stated in two articles.
+AGG=$T/agg
+mkdir -p "$AGG"
+printf '%s\n' 'date 2016-02-05 Lazarus stole $81 million from Bangladesh Bank.' >"$AGG/one.txt"
+printf '%s\n' 'date 2017-12-19' 'The Lazarus Group stole $81 million from Bangladesh Bank in 2016.' >"$AGG/two.txt"
+run "$AG" extract -q -r "$RULES" "$AGG/one.txt" "$AGG/two.txt"
+expect_rc "aggregation run exits 0" 0
+expect_eq "aggregation gives one stole-from edge" 1 "$(grep -c 'label="stole-from"' "$OUT")"
+expect_edge_data "aggregation: weight 2" "$OUT" lazarus-group stole-from bangladesh-bank e_weight 2
+expect_edge_data "aggregation: articles 2" "$OUT" lazarus-group stole-from bangladesh-bank e_articles 2
+expect_edge_data "aggregation: mentions 2" "$OUT" lazarus-group stole-from bangladesh-bank e_mentions 2
+expect_edge_data "aggregation: first_seen is the earliest date" "$OUT" lazarus-group stole-from bangladesh-bank e_first_seen 2016-02-05
+expect_edge_data "aggregation: last_seen is the latest date" "$OUT" lazarus-group stole-from bangladesh-bank e_last_seen 2017-12-19
+v=$(edge_block "$OUT" lazarus-group stole-from bangladesh-bank | data_of e_sources)
+case $v in *one.txt*) ok ;; *) bad "aggregation: sources lists one.txt" "sources containing one.txt" "'$v'" ;; esac
+case $v in *two.txt*) ok ;; *) bad "aggregation: sources lists two.txt" "sources containing two.txt" "'$v'" ;; esac
+
+# ---- hostile text -------------------------------------------------------------
+
+H=$T/hostile
+mkdir -p "$H"
+HF=$H/'h&<"q">.txt'
+printf 'date 2017-12-19 Lazarus stole <$81>\001\377\000 from Bangladesh Bank & "co" <b>x</b> \\N.\n' >"$HF"
+run "$AG" extract -q -r "$RULES" -o "$H/h.graphml" -o "$H/h.dot" "$HF"
+expect_rc "hostile text exits 0" 0
+expect_edge "hostile text still yields the edge" "$H/h.graphml" lazarus-group stole-from bangladesh-bank
+expect_graphml "hostile text GraphML is complete" "$H/h.graphml"
+expect_wellformed "hostile text GraphML is well-formed" "$H/h.graphml"
+expect_clean_bytes "hostile text GraphML holds no NUL or control bytes" "$H/h.graphml"
+expect_has "hostile text GraphML escapes < > in text" "$H/h.graphml" '&lt;$81&gt;'
+expect_has "hostile text GraphML escapes &" "$H/h.graphml" 'Bank &amp; '
+expect_lacks "hostile text GraphML holds no raw <b>" "$H/h.graphml" '<b>x</b>'
+expect_has "hostile text GraphML escapes the file name in sources" "$H/h.graphml" 'h&amp;&lt;'
+expect_dot "hostile text DOT is DOT" "$H/h.dot"
+expect_clean_bytes "hostile text DOT holds no NUL or control bytes" "$H/h.dot"
+expect_has "hostile text DOT escapes quotes" "$H/h.dot" '\"co\"'
+expect_lacks "hostile text DOT holds no unescaped quote" "$H/h.dot" ' "co"'
+expect_renders "hostile text DOT renders with dot -Tsvg, silent" "$H/h.dot"
+
+# ---- determinism --------------------------------------------------------------
+
+DET=$T/det
+mkdir -p "$DET"
+cp "$A/multi.txt" "$D/a.txt" "$AGG/one.txt" "$AGG/two.txt" "$DET/"
+run "$AG" extract -q -r "$RULES" -o "$T/det1.graphml" -o "$T/det1.dot" "$DET"
+expect_rc "determinism run 1 exits 0" 0
+run "$AG" extract -q -r "$RULES" -o "$T/det2.graphml" -o "$T/det2.dot" "$DET"
+expect_rc "determinism run 2 exits 0" 0
+expect_same "two runs give byte-identical GraphML" "$T/det1.graphml" "$T/det2.graphml"
+expect_same "two runs give byte-identical DOT" "$T/det1.dot" "$T/det2.dot"
+
+# ---- atomic writes ------------------------------------------------------------
+
+AT=$T/atomic
+mkdir -p "$AT"
+printf 'ORIGINAL graphml\n' >"$AT/keep.graphml"
+printf 'ORIGINAL dot\n' >"$AT/keep.dot"
+cp "$AT/keep.graphml" "$T/keep.graphml.ref"
+cp "$AT/keep.dot" "$T/keep.dot.ref"
+no_tmp_left() {  # name dir
+  local left
+  left=$(ls -A "$2" | grep -F '.tmp.')
+  expect_eq "$1" "" "$left"
+}
+
+run "$AG" extract -q -r "$RULES" -o "$AT/keep.graphml" -o "$AT/keep.dot" "$A/heist.txt" "$T/missing.txt"
+expect_rc "a missing input path exits 1" 1
+expect_has "a missing input path is named on stderr" "$ERR" "$T/missing.txt"
+expect_first_line "a missing input error starts 'actorgraph: '" "$ERR" '^actorgraph: '
+expect_same "a failed run leaves the GraphML output untouched" "$AT/keep.graphml" "$T/keep.graphml.ref"
+expect_same "a failed run leaves the DOT output untouched" "$AT/keep.dot" "$T/keep.dot.ref"
+no_tmp_left "a failed run leaves no *.tmp.* file" "$AT"
+
+run "$AG" extract -q -r "$BAD/dup.yaml" -o "$AT/keep.graphml" "$A/heist.txt"
+expect_rc "bad rules with -o exit 1" 1
+expect_same "bad rules leave the output untouched" "$AT/keep.graphml" "$T/keep.graphml.ref"
+no_tmp_left "bad rules leave no *.tmp.* file" "$AT"
+
+run "$AG" extract -q -r "$RULES" -o "$AT/keep.graphml" "$A/heist.txt"
+expect_rc "a good run over an existing output exits 0" 0
+expect_edge "a good run replaces the output" "$AT/keep.graphml" lazarus-group stole-from bangladesh-bank
+no_tmp_left "a good run leaves no *.tmp.* file" "$AT"
+
+NODIR=$T/no-such-dir/sub/out.graphml
+run "$AG" extract -q -r "$RULES" -o "$NODIR" "$A/heist.txt"
+expect_rc "writing into a missing directory exits 1" 1
+expect_has "writing into a missing directory names the path" "$ERR" "$NODIR"
+expect_first_line "writing into a missing directory: 'actorgraph: ' message" "$ERR" '^actorgraph: '
+[ ! -e "$T/no-such-dir" ] && ok || bad "writing into a missing directory creates nothing" "no $T/no-such-dir" "it exists"
+
+# ---- default rules from $ACTORGRAPH_RULES ------------------------------------
+
+CWD=$T/cwd
+mkdir -p "$CWD"
+run_cd "$CWD" env ACTORGRAPH_RULES="$RULES" "$AG" extract -q "$A/heist.txt"
+expect_rc "ACTORGRAPH_RULES, no -r: extract exits 0" 0
+expect_edge "ACTORGRAPH_RULES, no -r: rules are used" "$OUT" lazarus-group stole-from bangladesh-bank
+run_cd "$CWD" env ACTORGRAPH_RULES="$RULES" "$AG" check
+expect_rc "ACTORGRAPH_RULES, no -r: check exits 0" 0
+expect_line "ACTORGRAPH_RULES, no -r: check counts actors" "$OUT" '^[0-9]+ actors$'
+run_cd "$CWD" env ACTORGRAPH_RULES="$BAD/type.yaml" "$AG" check
+expect_rc "ACTORGRAPH_RULES pointing at bad rules: check exits 1" 1
+expect_pos "ACTORGRAPH_RULES is the file loaded" "$BAD/type.yaml" 4 "11"
+run_cd "$CWD" env ACTORGRAPH_RULES="$BAD/type.yaml" "$AG" check -r "$RULES"
+expect_rc "-r overrides ACTORGRAPH_RULES" 0
+
+# ---- empty input --------------------------------------------------------------
+
+run "$AG" extract -q -r "$RULES" "$A/empty.txt"
+expect_rc "empty file exits 0" 0
+expect_graphml "empty file gives a GraphML document" "$OUT"
+expect_has "empty file GraphML has a graph" "$OUT" '<graph '
+expect_lacks "empty file GraphML has no nodes" "$OUT" '<node'
+expect_lacks "empty file GraphML has no edges" "$OUT" '<edge'
+expect_wellformed "empty file GraphML is well-formed" "$OUT"
+run "$AG" extract -q -r "$RULES" -o "$T/empty.dot" "$A/empty.txt"
+expect_rc "empty file to DOT exits 0" 0
+expect_dot "empty file gives a DOT graph" "$T/empty.dot"
+expect_renders "empty DOT renders" "$T/empty.dot"
+
+# ---- summary --------------------------------------------------------------------
+
+echo "cli: $PASS passed, $FAIL failed"
+[ "$FAIL" = 0 ]
