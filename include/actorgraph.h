@@ -70,9 +70,11 @@ void ag_rules_get_counts(const ag_rules *rules, ag_rules_counts *counts);
 
 typedef struct ag_extract_options {
   int keep_isolated;  /* keep actors that are mentioned but in no edge */
+  FILE *trace;        /* when set, explain every sentence with an actor:
+                         its actors, each match and the pattern behind it */
 } ag_extract_options;
 
-#define AG_EXTRACT_OPTIONS_INIT {0}
+#define AG_EXTRACT_OPTIONS_INIT {0, NULL}
 
 typedef struct ag_extract_counts {
   size_t articles, sentences, mentions, assertions, dropped_negated;

@@ -212,8 +212,10 @@ int ag_extractor_add(ag_extractor *ex, const char *id, const char *text,
   }
   size_t off = ag_article_date(clean, clean_len, date);
   size_t article = ex->counts.articles++;
+  if (ex->opts.trace)
+    fprintf(ex->opts.trace, "article %s%s%s\n", clean_id, date[0] ? " " : "", date);
   if ((rc = ag_doc_parse(&ex->doc, clean + off, clean_len - off)) ||
-      (rc = ag_match_doc(ex->r, &ex->doc, &ex->mr)) ||
+      (rc = ag_match_doc(ex->r, &ex->doc, &ex->mr, ex->opts.trace)) ||
       (rc = count_mentions(ex, article, date))) {
     ag_err_set(err, rc, id, 0, 0, "out of memory");
     goto done;

@@ -7,6 +7,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 /* ---- util.c: errors, buffers, maps, strings --------------------------- */
 
@@ -277,7 +278,8 @@ typedef struct ag_match_result {
 void ag_match_result_init(ag_match_result *m);
 void ag_match_result_destroy(ag_match_result *m);
 /* Find mentions and assertions in every sentence of doc. */
-int ag_match_doc(const ag_rules *r, const ag_doc *doc, ag_match_result *m);
+int ag_match_doc(const ag_rules *r, const ag_doc *doc, ag_match_result *m,
+                 FILE *trace);
 
 /* ---- graph.c ----------------------------------------------------------- */
 

@@ -11,7 +11,7 @@ enum { EXIT_OK = 0, EXIT_INPUT = 1, EXIT_USAGE = 2 };
 enum { CMD_EXTRACT = 1, CMD_CHECK = 2 };
 
 typedef enum {
-  OPT_RULES, OPT_OUTPUT, OPT_FORMAT, OPT_ISOLATED, OPT_QUIET, OPT_HELP,
+  OPT_RULES, OPT_OUTPUT, OPT_FORMAT, OPT_ISOLATED, OPT_TRACE, OPT_QUIET, OPT_HELP,
   OPT_VERSION
 } opt_id;
 
@@ -35,6 +35,9 @@ static const option OPTIONS[] = {
      "force the format of every output: graphml or dot"},
     {OPT_ISOLATED, 0, "keep-isolated", NULL, CMD_EXTRACT,
      "keep actors that are mentioned but take part in no relation"},
+    {OPT_TRACE, 0, "trace", NULL, CMD_EXTRACT,
+     "explain on stderr every sentence with an actor: the actors found, each "
+     "match and the pattern (file:line) behind it"},
     {OPT_QUIET, 'q', "quiet", NULL, CMD_EXTRACT, "no summary on stderr"},
     {OPT_HELP, 'h', "help", NULL, CMD_EXTRACT | CMD_CHECK,
      "show this help and exit"},
@@ -50,7 +53,7 @@ typedef struct args {
   const char **outputs;
   size_t noutputs;
   const char *format;
-  int keep_isolated, quiet, help, version;
+  int keep_isolated, trace, quiet, help, version;
   const char **paths;
   size_t npaths;
 } args;
@@ -114,6 +117,7 @@ static int apply(args *a, const option *o, const char *value) {
     case OPT_OUTPUT: a->outputs[a->noutputs++] = value; break;
     case OPT_FORMAT: a->format = value; break;
     case OPT_ISOLATED: a->keep_isolated = 1; break;
+    case OPT_TRACE: a->trace = 1; break;
     case OPT_QUIET: a->quiet = 1; break;
     case OPT_HELP: a->help = 1; break;
     case OPT_VERSION: a->version = 1; break;
@@ -256,6 +260,7 @@ static int cmd_extract(const args *a) {
   if ((status = output_formats(a, formats))) goto done;
   if ((status = load_rules(a, &rules))) goto done;
   opts.keep_isolated = a->keep_isolated;
+  if (a->trace) opts.trace = stderr;
   if (ag_extractor_new(&ex, rules, &opts)) {
     fprintf(stderr, "actorgraph: out of memory\n");
     status = EXIT_INPUT;

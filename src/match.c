@@ -7,6 +7,7 @@
  * no pattern can take more than linear time per start position. */
 #include "internal.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -45,6 +46,7 @@ typedef struct mstate {
   long budget;
   int use_skip;
   uint8_t *cache;  /* per special class and token: match length + 1, 0 unknown */
+  FILE *trace;     /* explain mentions and matches here, or NULL */
 } mstate;
 
 static int run(mstate *st, const ag_el *els, size_t n, size_t i, size_t pos,
@@ -445,7 +447,47 @@ static int after_preposition(const mstate *st, size_t pos) {
   return p > st->first && special_at(st, AG_SP_PREPOSITION, p - 1) == 1;
 }
 
+/* ---- tracing: why an edge came or did not ---------------------------- */
+
+static void trace_text(const mstate *st, size_t from, size_t to) {
+  for (size_t i = from; i < to; i++) {
+    const ag_token *t = &st->doc->toks[i];
+    fprintf(st->trace, "%s%.*s", i > from ? " " : "", (int)t->len,
+            st->doc->text + t->start);
+  }
+}
+
+static void trace_sentence(const mstate *st, size_t sentence) {
+  if (!st->trace) return;
+  int any = 0;
+  for (size_t i = st->first; i < st->end; i++) any |= mention(st, i) != NULL;
+  if (!any) return;
+  fprintf(st->trace, "sentence %zu: ", sentence + 1);
+  trace_text(st, st->first, st->end);
+  fprintf(st->trace, "\n  actors:");
+  for (size_t i = st->first; i < st->end; i++) {
+    const ag_mention *x = mention(st, i);
+    if (!x) continue;
+    fprintf(st->trace, " %s=[", st->r->actors[x->actor].id);
+    trace_text(st, x->first, x->end);
+    fprintf(st->trace, "]");
+  }
+  fprintf(st->trace, "\n");
+}
+
+static void trace_match(const mstate *st, const ag_relation *R,
+                        const ag_pattern *p, const char *note) {
+  if (!st->trace) return;
+  for (size_t a = 0; a < st->nlist[0]; a++)
+    for (size_t b = 0; b < st->nlist[1]; b++)
+      fprintf(st->trace, "  %s %s %s %s  <- %s:%d \"%s\"\n", *note ? "-" : "+",
+              st->r->actors[st->list[0][a]].id, R->name,
+              st->r->actors[st->list[1][b]].id, p->file, p->line, p->text);
+  if (*note) fprintf(st->trace, "    %s\n", note);
+}
+
 static int match_sentence(mstate *st, ag_match_result *m, size_t sentence) {
+  trace_sentence(st, sentence);
   size_t sfirst = m->nasserts;
   for (size_t rel = 0; rel < st->r->nrels; rel++) {
     const ag_relation *R = &st->r->rels[rel];
@@ -461,8 +503,10 @@ static int match_sentence(mstate *st, ag_match_result *m, size_t sentence) {
         if (!run(st, seq->els, seq->n, 0, pos, NULL)) continue;
         if (negated(st, pos, st->match_end)) {
           m->dropped_negated++;
+          trace_match(st, R, &R->pats[p], "dropped (negated or hedged)");
           continue;
         }
+        trace_match(st, R, &R->pats[p], "");
         if (emit(st, m, sfirst, rel, sentence)) return AG_ENOMEM;
       }
     }
@@ -470,7 +514,8 @@ static int match_sentence(mstate *st, ag_match_result *m, size_t sentence) {
   return dictionary_affiliations(st, m, sfirst, sentence);
 }
 
-int ag_match_doc(const ag_rules *r, const ag_doc *doc, ag_match_result *m) {
+int ag_match_doc(const ag_rules *r, const ag_doc *doc, ag_match_result *m,
+                 FILE *trace) {
   size_t *mention_at = NULL, cap = 0, cache_cap = 0;
   uint8_t *cache = NULL;
   ag_buf key;
@@ -498,6 +543,7 @@ int ag_match_doc(const ag_rules *r, const ag_doc *doc, ag_match_result *m) {
     st.mention_at = mention_at;
     st.use_skip = 1;
     st.cache = cache;
+    st.trace = trace;
     size_t base = m->nmentions;
     if ((rc = find_mentions(&st, m, mention_at, &key))) break;
     st.mentions = m->mentions + base;

@@ -586,8 +586,10 @@ printf 'ORIGINAL dot\n' >"$AT/keep.dot"
 cp "$AT/keep.graphml" "$T/keep.graphml.ref"
 cp "$AT/keep.dot" "$T/keep.dot.ref"
 no_tmp_left() {  # name dir
-  local left
-  left=$(ls -A "$2" | grep -F '.tmp.')
+  local f left=""
+  for f in "$2"/*.tmp.* "$2"/.*.tmp.*; do
+    [ -e "$f" ] && left="$left ${f##*/}"
+  done
   expect_eq "$1" "" "$left"
 }
 
@@ -645,6 +647,17 @@ run "$AG" extract -q -r "$RULES" -o "$T/empty.dot" "$A/empty.txt"
 expect_rc "empty file to DOT exits 0" 0
 expect_dot "empty file gives a DOT graph" "$T/empty.dot"
 expect_renders "empty DOT renders" "$T/empty.dot"
+
+# ---- --trace and writing to a device -----------------------------------------
+
+printf 'Lazarus stole $81 million from Bangladesh Bank. North Korea denied attacking Sony.\n' > "$T/trace.txt"
+run "$AG" extract -q --trace -r "$RULES" --format graphml -o /dev/null "$T/trace.txt"
+expect_rc "--trace exits 0" 0
+expect_has "--trace names the article" "$ERR" "article trace.txt"
+expect_has "--trace lists the actors" "$ERR" "lazarus-group=[Lazarus]"
+expect_line "--trace shows the edge and its pattern" "$ERR" '^  \+ lazarus-group stole-from bangladesh-bank  <- .*relations\.yaml:[0-9]+ '
+expect_empty "--trace writes nothing to stdout" "$OUT"
+if [ -c /dev/null ]; then ok; else bad "/dev/null is still a device" "a character device" "$(ls -l /dev/null)"; fi
 
 # ---- summary --------------------------------------------------------------------
 
