@@ -175,7 +175,8 @@ const char *ag_type_shape(int type);
 typedef struct ag_actor {
   char *id, *name, *country, *affiliation_id;
   int type;
-  long affiliation;  /* actor index or -1 */
+  long affiliation;    /* actor index or -1 */
+  long country_state;  /* the state actor whose country is ours, or -1 */
 } ag_actor;
 
 typedef struct ag_alias {
@@ -239,6 +240,7 @@ struct ag_rules {
   ag_class *classes;
   size_t nclasses, cap_classes;
   ag_map class_index;
+  ag_map pattern_words; /* every literal of every pattern and class */
   size_t nfiles;
   long rel_affiliated;        /* relation index of affiliated-with or -1 */
   long special[AG_SP_COUNT];  /* class index of each special class, or -1 */

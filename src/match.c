@@ -146,15 +146,19 @@ static int run_slot(mstate *st, const ag_el *els, size_t n, size_t i,
   if (special_at(st, AG_SP_EVENT, m->end) &&
       ((i + 1 == n && !next) || (i + 1 < n && els[i + 1].kind == AG_EL_GAP)))
     return 0;
-  size_t items[MAX_LIST], ends[MAX_LIST], k = 0;
+  size_t items[MAX_LIST], ends[MAX_LIST], k = 0, last_and = 0;
+  int subject = i == 0 && !next; /* the first slot of a pattern */
   items[k] = m->actor;
   ends[k++] = m->end;
   while (k < MAX_LIST) {
     size_t p = ends[k - 1], q;
+    int conj = 1;
     if (is_word(st, p, ",") && (is_word(st, p + 1, "and") || is_word(st, p + 1, "or")))
       q = p + 2;
-    else if (is_word(st, p, ",") || is_word(st, p, "and") || is_word(st, p, "or"))
+    else if (is_word(st, p, "and") || is_word(st, p, "or"))
       q = p + 1;
+    else if (is_word(st, p, ","))
+      q = p + 1, conj = 0;
     else if (is_word(st, p, "as") && is_word(st, p + 1, "well") &&
              is_word(st, p + 2, "as"))
       q = p + 3;
@@ -162,16 +166,20 @@ static int run_slot(mstate *st, const ag_el *els, size_t n, size_t i,
       break;
     const ag_mention *mm = mention(st, q);
     if (!mm || !type_ok(st, e, mm)) break;
+    if (conj) last_and = k;
     items[k] = mm->actor;
     ends[k++] = mm->end;
   }
+  /* a list ends with "and"/"or": in "attacked Sony, the FBI said" the comma
+   * starts another clause, so items after the last conjunction are dropped */
+  k = last_and + 1;
   for (size_t len = k; len > 0; len--) {
     memcpy(st->list[e->slot], items, len * sizeof(size_t));
     st->nlist[e->slot] = len;
     if (run(st, els, n, i + 1, ends[len - 1], next)) return 1;
-    /* the source closes an interjection: "Gangs, e.g. Conti and LockBit,
+    /* the subject closes an interjection: "Gangs, e.g. Conti and LockBit,
      * have attacked" */
-    if (e->slot == 0 && is_word(st, ends[len - 1], ",") && comma_before(st, pos) &&
+    if (subject && is_word(st, ends[len - 1], ",") && comma_before(st, pos) &&
         run(st, els, n, i + 1, ends[len - 1] + 1, next))
       return 1;
     if (len == 1) {
@@ -183,15 +191,18 @@ static int run_slot(mstate *st, const ag_el *els, size_t n, size_t i,
       size_t close = paren_end(st, m->end);
       if (close && run(st, els, n, i + 1, close, next)) return 1;
     }
-    /* an appositive after the source: "Lazarus, a group tied to X, stole" */
-    if (e->slot == 0 && is_word(st, ends[len - 1], ",")) {
+    /* an appositive after the subject: "Lazarus, a group tied to X, stole" */
+    if (subject && is_word(st, ends[len - 1], ",")) {
       size_t p = ends[len - 1] + 1;
       for (size_t j = 0; j < MAX_APPOSITIVE && p + j < st->end; j++) {
         if (is_word(st, p + j, ",")) {
-          /* "Another GRU unit, Sandworm, attacked": an appositive that is
-           * itself an actor is the subject, matched from its own start */
+          /* "Another GRU unit, Sandworm, attacked": an appositive that names
+           * an actor is the subject, matched from its own start; "the FBI,
+           * a federal agency, blamed" is still the FBI */
           const ag_mention *am = mention(st, skip_prefix(st, p));
-          if (j > 0 && !(am && am->end == p + j) &&
+          int named = am && am->end == p + j &&
+                      st->r->actors[am->actor].type != AG_TYPE_SECTOR;
+          if (j > 0 && !named &&
               run(st, els, n, i + 1, p + j + 1, next))
             return 1;
           break;
@@ -222,7 +233,10 @@ static int run_el(mstate *st, const ag_el *els, size_t n, size_t i,
       return run_slot(st, els, n, i, pos, next);
     case AG_EL_GAP:
       for (int k = 0; k <= e->max && pos + (size_t)k <= st->end; k++) {
-        if (k > 0 && mention(st, pos + (size_t)k - 1)) return 0;
+        /* a gap does not cross an actor, unless the actor only names an
+         * event: "blamed the Sony hack on North Korea" */
+        const ag_mention *x = k > 0 ? mention(st, pos + (size_t)k - 1) : NULL;
+        if (x && !special_at(st, AG_SP_EVENT, x->end)) return 0;
         if (run(st, els, n, i + 1, pos + (size_t)k, next)) return 1;
       }
       return 0;
@@ -258,9 +272,15 @@ static int run(mstate *st, const ag_el *els, size_t n, size_t i, size_t pos,
 
 /* ---- mentions ------------------------------------------------------------- */
 
-static int alias_matches(const ag_doc *d, const ag_alias *a, size_t pos) {
+static int alias_matches(const ag_rules *r, const ag_doc *d, const ag_alias *a,
+                         size_t pos, size_t first) {
+  int sector = r->actors[a->actor].type == AG_TYPE_SECTOR;
   for (size_t k = 0; k < a->n; k++) {
     const ag_token *t = &d->toks[pos + k];
+    /* sectors are common nouns: "Bank" in "Federal Reserve Bank" is a name */
+    if (sector && (t->flags & AG_TOK_CAP) && !(t->flags & AG_TOK_ALLCAPS) &&
+        pos + k != first)
+      return 0;
     if (a->exact[k] && (strlen(a->orig[k]) != t->len ||
                         memcmp(a->orig[k], d->text + t->start, t->len) != 0))
       return 0;
@@ -269,8 +289,8 @@ static int alias_matches(const ag_doc *d, const ag_alias *a, size_t pos) {
 }
 
 /* The longest alias at pos within [pos, end): alias index + 1, or 0. */
-static size_t alias_at(const ag_rules *r, const ag_doc *d, size_t pos,
-                       size_t end, size_t *len, ag_buf *key) {
+static size_t alias_at(const ag_rules *r, const ag_doc *d, size_t first,
+                       size_t pos, size_t end, size_t *len, ag_buf *key) {
   size_t longest;
   const char *w = ag_tok_norm(d, pos);
   if (!ag_map_get(&r->first_word, w, strlen(w), &longest)) return 0;
@@ -280,10 +300,10 @@ static size_t alias_at(const ag_rules *r, const ag_doc *d, size_t pos,
     for (size_t k = 0; k < n; k++)
       if ((k && ag_buf_putc(key, ' ')) || ag_buf_puts(key, ag_tok_norm(d, pos + k)))
         return 0;
-    size_t first;
-    if (!ag_map_get(&r->alias_index, key->data, key->len, &first)) continue;
-    for (long j = (long)first; j >= 0; j = r->aliases[j].next)
-      if (alias_matches(d, &r->aliases[j], pos)) {
+    size_t head;
+    if (!ag_map_get(&r->alias_index, key->data, key->len, &head)) continue;
+    for (long j = (long)head; j >= 0; j = r->aliases[j].next)
+      if (alias_matches(r, d, &r->aliases[j], pos, first)) {
         *len = n;
         return (size_t)j + 1;
       }
@@ -306,22 +326,37 @@ static int find_mentions(mstate *st, ag_match_result *m, size_t *mention_at,
   const ag_doc *d = st->doc;
   size_t base = m->nmentions;
   for (size_t pos = st->first; pos < st->end;) {
-    size_t len = 0, ai = alias_at(st->r, d, pos, st->end, &len, key);
+    size_t len = 0, ai = alias_at(st->r, d, st->first, pos, st->end, &len, key);
     if (!ai) {
       pos++;
       continue;
     }
     const ag_alias *a = &st->r->aliases[ai - 1];
-    size_t end = pos + len;
+    size_t end = pos + len, later = 0;
+    /* the longest match wins even when it starts later: "the North Korean
+     * hackers" is North Korea's hackers, not "the North" + "Korean" */
+    for (size_t q = pos + 1; q < end && !later; q++) {
+      size_t l2 = 0;
+      if (alias_at(st->r, d, st->first, q, st->end, &l2, key) && q + l2 > end)
+        later = q;
+    }
+    if (later) {
+      pos = later;
+      continue;
+    }
     /* "Washington Post", "Moscow Exchange": a one-word name followed by
-     * another capitalised word that is neither an actor nor a role word */
+     * another capitalised word that is neither an actor, a role word nor a
+     * word of any pattern */
     if (len == 1 && (d->toks[pos].flags & AG_TOK_CAP) && end < st->end &&
         (d->toks[end].flags & AG_TOK_CAP) && (d->toks[end].flags & AG_TOK_WORD) &&
         d->toks[end].newlines == 0) {
       size_t l2 = 0;
       st->mentions = m->mentions + base;
-      if (!alias_at(st->r, d, end, st->end, &l2, key) &&
-          !special_at(st, AG_SP_ROLE, end)) {
+      const char *nw = ag_tok_norm(d, end);
+      if (!alias_at(st->r, d, st->first, end, st->end, &l2, key) &&
+          !special_at(st, AG_SP_ROLE, end) &&
+          /* but a headline verb is no name: "Russia Attacks Ukraine" */
+          !ag_map_get(&st->r->pattern_words, nw, strlen(nw), NULL)) {
         pos = end;
         continue;
       }
@@ -406,8 +441,12 @@ static int emit(mstate *st, ag_match_result *m, size_t sfirst, size_t rel,
 static int affiliated(const ag_rules *r, size_t a, size_t b) {
   long x = r->actors[a].affiliation;
   for (int depth = 0; x >= 0 && depth < 8; depth++) {
+    const ag_actor *ax = &r->actors[x];
     if ((size_t)x == b) return 1;
-    x = r->actors[x].affiliation;
+    /* a state agency belongs to its country: APT28 -> GRU (RU) -> Russia.
+     * A group's own country is where it sits, not whom it serves. */
+    if (ax->type == AG_TYPE_AGENCY && ax->country_state == (long)b) return 1;
+    x = ax->affiliation;
   }
   return 0;
 }
@@ -486,6 +525,21 @@ static void trace_match(const mstate *st, const ag_relation *R,
   if (*note) fprintf(st->trace, "    %s\n", note);
 }
 
+/* A common-noun actor opening an appositive describes the actor before it:
+ * in "The FBI, a federal agency, blamed X" the agencies blame no one. */
+static int describes_previous(const mstate *st, size_t pos) {
+  const ag_mention *x = mention(st, pos);
+  if (!x || st->r->actors[x->actor].type != AG_TYPE_SECTOR) return 0;
+  size_t p = pos;
+  while (p > st->first && special_at(st, AG_SP_PREFIX, p - 1) == 1) p--;
+  if (p <= st->first + 1 || !is_word(st, p - 1, ",")) return 0;
+  for (size_t q = p - 1; q-- > st->first && q + 10 > p;) {
+    const ag_mention *y = mention(st, q);
+    if (y && y->end == p - 1) return 1;
+  }
+  return 0;
+}
+
 static int match_sentence(mstate *st, ag_match_result *m, size_t sentence) {
   trace_sentence(st, sentence);
   size_t sfirst = m->nasserts;
@@ -495,7 +549,8 @@ static int match_sentence(mstate *st, ag_match_result *m, size_t sentence) {
       const ag_seq *seq = &R->pats[p].seq;
       for (size_t pos = st->first; pos < st->end; pos++) {
         if (seq->els[0].kind == AG_EL_SLOT &&
-            (!mention(st, pos) || after_preposition(st, pos)))
+            (!mention(st, pos) || after_preposition(st, pos) ||
+             describes_previous(st, pos)))
           continue;
         st->start = pos;
         st->budget = STEP_BUDGET;

@@ -71,10 +71,12 @@ static int want_seq(loader *L, yaml_node_t *n, const char *what) {
   return 0;
 }
 
+static int unique_keys(loader *L, yaml_node_t *map);
+
 static int want_map(loader *L, yaml_node_t *n, const char *what) {
   if (n->type != YAML_MAPPING_NODE)
     return at(L, n, "%s must be a mapping", what);
-  return 0;
+  return unique_keys(L, n);
 }
 
 #define AG_CAT2(a, b) a##b
@@ -92,9 +94,27 @@ static int want_map(loader *L, yaml_node_t *n, const char *what) {
        ((V) = node(L, IT_->value));                                      \
        IT_++)
 
-static int is_true(const char *s) {
-  return strcmp(s, "true") == 0 || strcmp(s, "yes") == 0 ||
-         strcmp(s, "on") == 0;
+/* 1, 0, or -1 when s is not a YAML boolean. */
+static int boolean(const char *s) {
+  static const char *const yes[] = {"true", "True", "TRUE", "yes", "Yes", "on", NULL};
+  static const char *const no[] = {"false", "False", "FALSE", "no", "No", "off", NULL};
+  for (int i = 0; yes[i]; i++)
+    if (strcmp(s, yes[i]) == 0) return 1;
+  for (int i = 0; no[i]; i++)
+    if (strcmp(s, no[i]) == 0) return 0;
+  return -1;
+}
+
+/* libyaml accepts a key twice in one mapping; a rules file must not. */
+static int unique_keys(loader *L, yaml_node_t *map) {
+  yaml_node_pair_t *a, *b;
+  for (a = map->data.mapping.pairs.start; a < map->data.mapping.pairs.top; a++)
+    for (b = map->data.mapping.pairs.start; b < a; b++) {
+      const char *x = scalar(node(L, a->key)), *y = scalar(node(L, b->key));
+      if (x && y && strcmp(x, y) == 0)
+        return at(L, node(L, a->key), "duplicate key '%s'", x);
+    }
+  return 0;
 }
 
 static int quoted(const yaml_node_t *n) {
@@ -336,7 +356,9 @@ static int load_relation(loader *L, yaml_node_t *n) {
       rc = set_string(L, v, "describe", &rel->describe);
     else if (strcmp(key, "color") == 0) rc = set_string(L, v, "color", &rel->color);
     else if (strcmp(key, "symmetric") == 0) {
-      if (!(rc = want_scalar(L, v, "symmetric", &s))) rel->symmetric = is_true(s);
+      if (!(rc = want_scalar(L, v, "symmetric", &s)) &&
+          (rel->symmetric = boolean(s)) < 0)
+        rc = at(L, v, "symmetric must be true or false, not '%s'", s);
     } else if (strcmp(key, "patterns") == 0) {
       if ((rc = want_seq(L, v, "patterns"))) return rc;
       FOR_SEQ(L, v, item) {
@@ -440,6 +462,46 @@ static long find_class(const ag_rules *r, const char *name) {
   return ag_map_get(&r->class_index, name, strlen(name), &i) ? (long)i : -1;
 }
 
+/* Each actor's country_state: the state actor with the same country code. */
+static int link_countries(ag_rules *r) {
+  ag_map states;
+  ag_map_init(&states);
+  for (size_t i = 0; i < r->nactors; i++) {
+    const ag_actor *a = &r->actors[i];
+    if (a->type == AG_TYPE_STATE && a->country &&
+        ag_map_put(&states, a->country, strlen(a->country), i)) {
+      ag_map_destroy(&states);
+      return AG_ENOMEM;
+    }
+  }
+  for (size_t i = 0; i < r->nactors; i++) {
+    ag_actor *a = &r->actors[i];
+    size_t s;
+    a->country_state = -1;
+    if (a->country && ag_map_get(&states, a->country, strlen(a->country), &s) &&
+        s != i)
+      a->country_state = (long)s;
+  }
+  ag_map_destroy(&states);
+  return 0;
+}
+
+/* Remember every literal word of seq in r->pattern_words. */
+static int collect_words(ag_rules *r, const ag_seq *seq) {
+  for (size_t i = 0; i < seq->n; i++) {
+    const ag_el *e = &seq->els[i];
+    for (size_t f = 0; f < e->nforms; f++)
+      if (ag_map_put(&r->pattern_words, e->forms[f], strlen(e->forms[f]), 1))
+        return AG_ENOMEM;
+    if (e->owns_alts)
+      for (size_t a = 0; a < e->nalts; a++) {
+        int rc = collect_words(r, &e->alts[a]);
+        if (rc) return rc;
+      }
+  }
+  return 0;
+}
+
 static int finish(ag_rules *r, ag_error *err) {
   int rc;
   for (size_t i = 0; i < r->nactors; i++) {
@@ -456,6 +518,7 @@ static int finish(ag_rules *r, ag_error *err) {
                         "actor '%s' is affiliated with itself", a->id);
     a->affiliation = (long)j;
   }
+  if ((rc = link_countries(r))) return rc;
   for (size_t i = 0; i < r->nclasses; i++)
     if ((rc = ag_class_compile(r, i, err))) return rc;
   r->rel_affiliated = -1;
@@ -471,6 +534,12 @@ static int finish(ag_rules *r, ag_error *err) {
   }
   for (int i = 0; i < AG_SP_COUNT; i++)
     r->special[i] = find_class(r, AG_SPECIAL_CLASSES[i]);
+  for (size_t i = 0; i < r->nrels; i++)
+    for (size_t j = 0; j < r->rels[i].npats; j++)
+      if ((rc = collect_words(r, &r->rels[i].pats[j].seq))) return rc;
+  for (size_t i = 0; i < r->nclasses; i++)
+    for (size_t j = 0; j < r->classes[i].nalts; j++)
+      if ((rc = collect_words(r, &r->classes[i].alts[j]))) return rc;
   return 0;
 }
 
@@ -519,6 +588,7 @@ void ag_rules_free(ag_rules *r) {
   ag_map_destroy(&r->first_word);
   ag_map_destroy(&r->actor_index);
   ag_map_destroy(&r->class_index);
+  ag_map_destroy(&r->pattern_words);
   free(r);
 }
 

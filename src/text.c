@@ -200,7 +200,12 @@ static int tokenize(ag_doc *d) {
       nlen = 2;
     } else {
       i += k;
-      if (normalize_punct(cp, &norm)) {
+      /* an en dash inside a compound is a hyphen: "North Korea–linked" */
+      if (cp == 0x2013 && start > 0 && i < n && !is_space_cp(u[start - 1]) &&
+          is_word_cp(u[start - 1]) && is_alpha(s[i])) {
+        norm = "-";
+        nlen = 1;
+      } else if (normalize_punct(cp, &norm)) {
         nlen = strlen(norm);
       } else {
         norm = s + start;
