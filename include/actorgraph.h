@@ -70,11 +70,12 @@ void ag_rules_get_counts(const ag_rules *rules, ag_rules_counts *counts);
 
 typedef struct ag_extract_options {
   int keep_isolated;  /* keep actors that are mentioned but in no edge */
+  int no_unknown;     /* do not capture actors missing from the dictionary */
   FILE *trace;        /* when set, explain every sentence with an actor:
                          its actors, each match and the pattern behind it */
 } ag_extract_options;
 
-#define AG_EXTRACT_OPTIONS_INIT {0, NULL}
+#define AG_EXTRACT_OPTIONS_INIT {0, 0, NULL}
 
 typedef struct ag_extract_counts {
   size_t articles, sentences, mentions, assertions, dropped_negated;
@@ -134,7 +135,9 @@ int ag_graph_edge(const ag_graph *graph, size_t i, const char **source,
 
 /* The igraph_t inside (borrowed; cast to const igraph_t *).  Vertex
  * attributes: id, label, actor_type, color, size, mentions, articles,
- * first_seen, last_seen, aliases, country, affiliation.  Edge attributes:
+ * first_seen, last_seen, aliases, country, affiliation, known (boolean:
+ * false for actors found in text but missing from the dictionary).  Edge
+ * attributes:
  * relation, label, weight, mentions, articles, first_seen, last_seen,
  * evidence, sources, color. */
 const void *ag_graph_igraph(const ag_graph *graph);

@@ -6,7 +6,7 @@
 #include <igraph.h>
 #include <math.h>
 
-typedef enum { K_STRING, K_INT, K_DOUBLE } key_type;
+typedef enum { K_STRING, K_INT, K_DOUBLE, K_BOOL } key_type;
 
 typedef struct key {
   const char *name;
@@ -17,7 +17,7 @@ static const key NODE_KEYS[] = {
     {"label", K_STRING},      {"actor_type", K_STRING}, {"color", K_STRING},
     {"size", K_DOUBLE},       {"mentions", K_INT},      {"articles", K_INT},
     {"first_seen", K_STRING}, {"last_seen", K_STRING},  {"aliases", K_STRING},
-    {"country", K_STRING},    {"affiliation", K_STRING}};
+    {"country", K_STRING},    {"affiliation", K_STRING}, {"known", K_BOOL}};
 
 static const key EDGE_KEYS[] = {
     {"relation", K_STRING},   {"label", K_STRING},     {"weight", K_DOUBLE},
@@ -28,7 +28,7 @@ static const key EDGE_KEYS[] = {
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
 static const char *type_name(key_type t) {
-  return t == K_STRING ? "string" : t == K_INT ? "int" : "double";
+  return t == K_STRING ? "string" : t == K_INT ? "int" : t == K_BOOL ? "boolean" : "double";
 }
 
 static int write_keys(ag_buf *b, const key *keys, size_t n, const char *dom,
@@ -56,6 +56,10 @@ static int write_data(ag_buf *b, const igraph_t *g, const key *keys, size_t n,
       rc = ag_buf_printf(b, "      <data key=\"%c_%s\">", prefix, k->name);
       if (!rc) rc = ag_xml_escape(b, s, 0);
       if (!rc) rc = ag_buf_puts(b, "</data>\n");
+    } else if (k->type == K_BOOL) {
+      int v = is_node ? VAB(g, k->name, id) : EAB(g, k->name, id);
+      rc = ag_buf_printf(b, "      <data key=\"%c_%s\">%s</data>\n", prefix,
+                         k->name, v ? "true" : "false");
     } else {
       double v = is_node ? VAN(g, k->name, id) : EAN(g, k->name, id);
       if (!isfinite(v)) continue;

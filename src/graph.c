@@ -29,7 +29,9 @@ struct ag_extractor {
   const ag_rules *r;
   ag_extract_options opts;
   ag_extract_counts counts;
-  actor_stat *actors;
+  ag_unknowns unk;     /* actors found in text, indexes after the dictionary's */
+  actor_stat *actors;  /* per actor index, dictionary and unknown */
+  size_t nstats;
   edge_rec *edges;
   size_t nedges, cap_edges;
   ag_map edge_index;
@@ -82,11 +84,13 @@ int ag_extractor_new(ag_extractor **out, const ag_rules *rules,
   if (!ex) return AG_ENOMEM;
   ex->r = rules;
   ex->opts = opts ? *opts : defaults;
-  ex->actors = calloc(rules->nactors ? rules->nactors : 1, sizeof(actor_stat));
+  ex->nstats = rules->nactors;
+  ex->actors = calloc(ex->nstats ? ex->nstats : 1, sizeof(actor_stat));
   if (!ex->actors) {
     free(ex);
     return AG_ENOMEM;
   }
+  ag_unknowns_init(&ex->unk);
   ag_doc_init(&ex->doc);
   ag_match_result_init(&ex->mr);
   ag_map_init(&ex->edge_index);
@@ -96,9 +100,10 @@ int ag_extractor_new(ag_extractor **out, const ag_rules *rules,
 
 void ag_extractor_free(ag_extractor *ex) {
   if (!ex) return;
-  for (size_t i = 0; i < ex->r->nactors; i++)
+  for (size_t i = 0; i < ex->nstats; i++)
     ag_buf_destroy(&ex->actors[i].aliases);
   free(ex->actors);
+  ag_unknowns_destroy(&ex->unk);
   for (size_t i = 0; i < ex->nedges; i++) {
     free(ex->edges[i].evidence);
     ag_buf_destroy(&ex->edges[i].sources);
@@ -112,6 +117,18 @@ void ag_extractor_free(ag_extractor *ex) {
 
 void ag_extractor_get_counts(const ag_extractor *ex, ag_extract_counts *c) {
   *c = ex->counts;
+}
+
+/* Keep one actor_stat per actor as unknown actors appear. */
+static int grow_stats(ag_extractor *ex) {
+  size_t need = ex->r->nactors + ex->unk.n;
+  if (need <= ex->nstats) return 0;
+  actor_stat *p = ag_xrealloc_array(ex->actors, need, sizeof *p);
+  if (!p) return AG_ENOMEM;
+  memset(p + ex->nstats, 0, (need - ex->nstats) * sizeof *p);
+  ex->actors = p;
+  ex->nstats = need;
+  return 0;
 }
 
 static void see_date(char first[11], char last[11], const char *date) {
@@ -215,7 +232,9 @@ int ag_extractor_add(ag_extractor *ex, const char *id, const char *text,
   if (ex->opts.trace)
     fprintf(ex->opts.trace, "article %s%s%s\n", clean_id, date[0] ? " " : "", date);
   if ((rc = ag_doc_parse(&ex->doc, clean + off, clean_len - off)) ||
-      (rc = ag_match_doc(ex->r, &ex->doc, &ex->mr, ex->opts.trace)) ||
+      (rc = ag_match_doc(ex->r, &ex->doc, &ex->mr,
+                         ex->opts.no_unknown ? NULL : &ex->unk, ex->opts.trace)) ||
+      (rc = grow_stats(ex)) ||
       (rc = count_mentions(ex, article, date))) {
     ag_err_set(err, rc, id, 0, 0, "out of memory");
     goto done;
@@ -238,20 +257,23 @@ done:
 /* ---- building the igraph graph ------------------------------------------------ */
 
 static const ag_rules *g_sort_rules; /* qsort has no context argument in C11 */
+static const ag_unknowns *g_sort_unk;
 static const edge_rec *g_sort_edges;
 
+static const char *sort_id(size_t i) {
+  return ag_actor_at(g_sort_rules, g_sort_unk, i)->id;
+}
+
 static int cmp_actor(const void *a, const void *b) {
-  return strcmp(g_sort_rules->actors[*(const size_t *)a].id,
-                g_sort_rules->actors[*(const size_t *)b].id);
+  return strcmp(sort_id(*(const size_t *)a), sort_id(*(const size_t *)b));
 }
 
 static int cmp_edge(const void *a, const void *b) {
   const edge_rec *x = &g_sort_edges[*(const size_t *)a];
   const edge_rec *y = &g_sort_edges[*(const size_t *)b];
-  const ag_rules *r = g_sort_rules;
-  int c = strcmp(r->actors[x->src].id, r->actors[y->src].id);
-  if (!c) c = strcmp(r->rels[x->rel].name, r->rels[y->rel].name);
-  if (!c) c = strcmp(r->actors[x->tgt].id, r->actors[y->tgt].id);
+  int c = strcmp(sort_id(x->src), sort_id(y->src));
+  if (!c) c = strcmp(g_sort_rules->rels[x->rel].name, g_sort_rules->rels[y->rel].name);
+  if (!c) c = strcmp(sort_id(x->tgt), sort_id(y->tgt));
   return c;
 }
 
@@ -279,7 +301,7 @@ static int set_vertex_attrs(igraph_t *g, const ag_extractor *ex,
   int rc = 0;
   const ag_rules *r = ex->r;
   for (size_t v = 0; v < n; v++) {
-    const ag_actor *a = &r->actors[order[v]];
+    const ag_actor *a = ag_actor_at(r, &ex->unk, order[v]);
     const actor_stat *s = &ex->actors[order[v]];
     igraph_integer_t i = (igraph_integer_t)v;
     double size = 10.0 + 6.0 * log2(1.0 + (double)s->mentions);
@@ -296,6 +318,7 @@ static int set_vertex_attrs(igraph_t *g, const ag_extractor *ex,
     IG(SETVAS(g, "country", i, a->country ? a->country : ""));
     IG(SETVAS(g, "affiliation", i,
               a->affiliation >= 0 ? r->actors[a->affiliation].id : ""));
+    IG(SETVAB(g, "known", i, !a->unknown));
   }
 done:
   return rc;
@@ -333,8 +356,9 @@ int ag_extractor_graph(ag_graph **out, const ag_extractor *ex, ag_error *err) {
   *out = NULL;
   igraph_setup();
   igraph_reason[0] = '\0';
-  actor_order = calloc(r->nactors ? r->nactors : 1, sizeof(size_t));
-  vertex_of = calloc(r->nactors ? r->nactors : 1, sizeof(size_t));
+  size_t nactors = r->nactors + ex->unk.n;
+  actor_order = calloc(nactors ? nactors : 1, sizeof(size_t));
+  vertex_of = calloc(nactors ? nactors : 1, sizeof(size_t));
   edge_order = calloc(ex->nedges ? ex->nedges : 1, sizeof(size_t));
   if (!g || !actor_order || !vertex_of || !edge_order) {
     rc = AG_ENOMEM;
@@ -343,10 +367,12 @@ int ag_extractor_graph(ag_graph **out, const ag_extractor *ex, ag_error *err) {
   /* vertices: actors in an edge (or every mentioned actor), sorted by id */
   for (size_t e = 0; e < ex->nedges; e++)
     vertex_of[ex->edges[e].src] = vertex_of[ex->edges[e].tgt] = 1;
-  for (size_t a = 0; a < r->nactors; a++)
-    if (vertex_of[a] || (ex->opts.keep_isolated && ex->actors[a].mentions))
+  for (size_t a = 0; a < nactors; a++)
+    if (vertex_of[a] ||
+        (ex->opts.keep_isolated && a < r->nactors && ex->actors[a].mentions))
       actor_order[nv++] = a;
   g_sort_rules = r;
+  g_sort_unk = &ex->unk;
   g_sort_edges = ex->edges;
   qsort(actor_order, nv, sizeof(size_t), cmp_actor);
   for (size_t v = 0; v < nv; v++) vertex_of[actor_order[v]] = v;

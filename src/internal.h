@@ -177,6 +177,7 @@ typedef struct ag_actor {
   int type;
   long affiliation;    /* actor index or -1 */
   long country_state;  /* the state actor whose country is ours, or -1 */
+  int unknown;         /* found in text, not in the dictionary */
 } ag_actor;
 
 typedef struct ag_alias {
@@ -223,6 +224,13 @@ enum {
   AG_SP_EVENT,       /* after an actor, makes it a modifier: "the Sony hack" */
   AG_SP_PREPOSITION, /* before an actor, it cannot be a pattern's subject */
   AG_SP_NEGATION,    /* near a match, the match did not or may not happen */
+  AG_SP_NOT_NAME,    /* capitalised words that never make an unknown actor */
+  AG_SP_TITLE,       /* before an unknown name, makes it a person: "Mr." */
+  AG_SP_HEAD_BANK,   /* last word of an unknown name -> its type */
+  AG_SP_HEAD_AGENCY,
+  AG_SP_HEAD_GROUP,
+  AG_SP_HEAD_COMPANY,
+  AG_SP_HEAD_ORGANIZATION,
   AG_SP_COUNT
 };
 extern const char *const AG_SPECIAL_CLASSES[AG_SP_COUNT];
@@ -255,6 +263,24 @@ int ag_class_compile(ag_rules *r, size_t ci, ag_error *err);
 /* Word forms of a verb or noun (attack -> attacks, attacked, attacking). */
 int ag_word_forms(const char *word, char ***forms, size_t *n);
 
+/* ---- unknown.c: actors found in text, not in the dictionary ------------- */
+
+typedef struct ag_unknowns {
+  ag_actor *items;  /* actor index r->nactors + i */
+  size_t n, cap;
+  ag_map by_name;   /* lower-case name -> i */
+  ag_map ids;       /* slug -> i */
+} ag_unknowns;
+
+void ag_unknowns_init(ag_unknowns *u);
+void ag_unknowns_destroy(ag_unknowns *u);
+/* The actor index of name (created with type when new). */
+int ag_unknowns_get(ag_unknowns *u, const ag_rules *r, const char *name,
+                    int type, size_t *index);
+/* Dictionary actor i, or unknown actor i - r->nactors (u may be NULL when
+ * i < r->nactors). */
+const ag_actor *ag_actor_at(const ag_rules *r, const ag_unknowns *u, size_t i);
+
 /* ---- match.c ----------------------------------------------------------- */
 
 typedef struct ag_mention {
@@ -279,9 +305,10 @@ typedef struct ag_match_result {
 
 void ag_match_result_init(ag_match_result *m);
 void ag_match_result_destroy(ag_match_result *m);
-/* Find mentions and assertions in every sentence of doc. */
+/* Find mentions and assertions in every sentence of doc.  Unknown actors are
+ * captured into u when it is not NULL. */
 int ag_match_doc(const ag_rules *r, const ag_doc *doc, ag_match_result *m,
-                 FILE *trace);
+                 ag_unknowns *u, FILE *trace);
 
 /* ---- graph.c ----------------------------------------------------------- */
 

@@ -11,7 +11,8 @@ enum { EXIT_OK = 0, EXIT_INPUT = 1, EXIT_USAGE = 2 };
 enum { CMD_EXTRACT = 1, CMD_CHECK = 2 };
 
 typedef enum {
-  OPT_RULES, OPT_OUTPUT, OPT_FORMAT, OPT_ISOLATED, OPT_TRACE, OPT_QUIET, OPT_HELP,
+  OPT_RULES, OPT_OUTPUT, OPT_FORMAT, OPT_ISOLATED, OPT_NO_UNKNOWN, OPT_TRACE,
+  OPT_QUIET, OPT_HELP,
   OPT_VERSION
 } opt_id;
 
@@ -35,6 +36,9 @@ static const option OPTIONS[] = {
      "force the format of every output: graphml or dot"},
     {OPT_ISOLATED, 0, "keep-isolated", NULL, CMD_EXTRACT,
      "keep actors that are mentioned but take part in no relation"},
+    {OPT_NO_UNKNOWN, 0, "no-unknown", NULL, CMD_EXTRACT,
+     "do not capture actors missing from the dictionary (capitalised names in "
+     "a relation, written with known=false)"},
     {OPT_TRACE, 0, "trace", NULL, CMD_EXTRACT,
      "explain on stderr every sentence with an actor: the actors found, each "
      "match and the pattern (file:line) behind it"},
@@ -53,7 +57,7 @@ typedef struct args {
   const char **outputs;
   size_t noutputs;
   const char *format;
-  int keep_isolated, trace, quiet, help, version;
+  int keep_isolated, no_unknown, trace, quiet, help, version;
   const char **paths;
   size_t npaths;
 } args;
@@ -117,6 +121,7 @@ static int apply(args *a, const option *o, const char *value) {
     case OPT_OUTPUT: a->outputs[a->noutputs++] = value; break;
     case OPT_FORMAT: a->format = value; break;
     case OPT_ISOLATED: a->keep_isolated = 1; break;
+    case OPT_NO_UNKNOWN: a->no_unknown = 1; break;
     case OPT_TRACE: a->trace = 1; break;
     case OPT_QUIET: a->quiet = 1; break;
     case OPT_HELP: a->help = 1; break;
@@ -260,6 +265,7 @@ static int cmd_extract(const args *a) {
   if ((status = output_formats(a, formats))) goto done;
   if ((status = load_rules(a, &rules))) goto done;
   opts.keep_isolated = a->keep_isolated;
+  opts.no_unknown = a->no_unknown;
   if (a->trace) opts.trace = stderr;
   if (ag_extractor_new(&ex, rules, &opts)) {
     fprintf(stderr, "actorgraph: out of memory\n");

@@ -47,7 +47,11 @@ typedef struct mstate {
   int use_skip;
   uint8_t *cache;  /* per special class and token: match length + 1, 0 unknown */
   FILE *trace;     /* explain mentions and matches here, or NULL */
+  ag_unknowns *unk; /* unknown actors are captured here, or NULL */
+  uint8_t *covered; /* per token: inside an actor mention */
 } mstate;
+
+#define ACTOR(st, i) ag_actor_at((st)->r, (st)->unk, (i))
 
 static int run(mstate *st, const ag_el *els, size_t n, size_t i, size_t pos,
                const frame *next);
@@ -100,7 +104,7 @@ static int ends_in_ing(const mstate *st, size_t pos) {
 }
 
 static int type_ok(const mstate *st, const ag_el *e, const ag_mention *m) {
-  return !e->types || (e->types >> st->r->actors[m->actor].type & 1u);
+  return !e->types || (e->types >> ACTOR(st, m->actor)->type & 1u);
 }
 
 /* End of a short parenthesis "( ... )" starting at pos, or 0. */
@@ -201,7 +205,7 @@ static int run_slot(mstate *st, const ag_el *els, size_t n, size_t i,
            * a federal agency, blamed" is still the FBI */
           const ag_mention *am = mention(st, skip_prefix(st, p));
           int named = am && am->end == p + j &&
-                      st->r->actors[am->actor].type != AG_TYPE_SECTOR;
+                      ACTOR(st, am->actor)->type != AG_TYPE_SECTOR;
           if (j > 0 && !named &&
               run(st, els, n, i + 1, p + j + 1, next))
             return 1;
@@ -321,6 +325,87 @@ static int push_mention(ag_match_result *m, size_t first, size_t end,
   return 0;
 }
 
+/* ---- unknown actors ------------------------------------------------------- */
+
+static int is_connector(const char *w) {
+  return !strcmp(w, "of") || !strcmp(w, "for") || !strcmp(w, "de") ||
+         !strcmp(w, "del") || !strcmp(w, "&") || !strcmp(w, "the");
+}
+
+/* A capitalised word that can be part of an unknown actor's name: not inside
+ * a known actor, not a word of any relation pattern ("Russia Attacks"), not
+ * a role, prefix or NOT-NAME word. */
+static int name_word(mstate *st, size_t p) {
+  const ag_token *t = &st->doc->toks[p];
+  if (p >= st->end || !(t->flags & AG_TOK_WORD) ||
+      !(t->flags & (AG_TOK_CAP | AG_TOK_ALLCAPS)) || st->covered[p - st->first])
+    return 0;
+  const char *w = word(st, p);
+  return !ag_map_get(&st->r->pattern_words, w, strlen(w), NULL) &&
+         !special_at(st, AG_SP_NOT_NAME, p) && !special_at(st, AG_SP_ROLE, p) &&
+         !special_at(st, AG_SP_PREFIX, p);
+}
+
+static int guess_type(mstate *st, size_t from, size_t to) {
+  static const int heads[][2] = {
+      {AG_SP_HEAD_BANK, AG_TYPE_BANK},       {AG_SP_HEAD_AGENCY, AG_TYPE_AGENCY},
+      {AG_SP_HEAD_GROUP, AG_TYPE_GROUP},     {AG_SP_HEAD_COMPANY, AG_TYPE_COMPANY},
+      {AG_SP_HEAD_ORGANIZATION, AG_TYPE_ORGANIZATION}};
+  /* the head is the last word, or a role word right after the name
+   * ("Void Rabisu group"), or the first word before "of" ("Bank of X") */
+  size_t at[3] = {to - 1, to, from};
+  for (int k = 0; k < 3; k++)
+    for (size_t h = 0; h < sizeof heads / sizeof heads[0]; h++)
+      if (at[k] < st->end && special_at(st, heads[h][0], at[k]) == 1)
+        return heads[h][1];
+  if (from > st->first && special_at(st, AG_SP_TITLE, from - 1) == 1)
+    return AG_TYPE_PERSON;
+  if (from > st->first + 1 && is_word(st, from - 1, ".") &&
+      special_at(st, AG_SP_TITLE, from - 2) == 1)
+    return AG_TYPE_PERSON;
+  return AG_TYPE_OTHER;
+}
+
+static int find_unknown(mstate *st, ag_match_result *m, size_t *mention_at,
+                        size_t base) {
+  const ag_doc *d = st->doc;
+  ag_buf name;
+  ag_buf_init(&name);
+  int rc = 0;
+  st->mentions = m->mentions + base;
+  for (size_t p = st->first; p < st->end && !rc;) {
+    if (!name_word(st, p)) {
+      p++;
+      continue;
+    }
+    size_t q = p + 1;
+    for (;;) {
+      if (q < st->end && name_word(st, q) && d->toks[q].newlines == 0) q++;
+      else if (q + 1 < st->end && is_connector(word(st, q)) && name_word(st, q + 1))
+        q += 2;
+      else break;
+    }
+    /* one capitalised word alone is too often a surname ("Kim"), a
+     * sentence opener or a headline word to be taken for an actor */
+    if (q - p == 1) {
+      p = q;
+      continue;
+    }
+    const ag_token *a = &d->toks[p], *b = &d->toks[q - 1];
+    size_t idx;
+    if ((rc = ag_squeeze(&name, d->text + a->start, b->start + b->len - a->start, 120)) ||
+        (rc = ag_unknowns_get(st->unk, st->r, name.data, guess_type(st, p, q), &idx)) ||
+        (rc = push_mention(m, p, q, idx)))
+      break;
+    mention_at[p - st->first] = m->nmentions - base;
+    st->mentions = m->mentions + base;
+    for (size_t k = p; k < q; k++) st->covered[k - st->first] = 1;
+    p = q;
+  }
+  ag_buf_destroy(&name);
+  return rc;
+}
+
 static int find_mentions(mstate *st, ag_match_result *m, size_t *mention_at,
                          ag_buf *key) {
   const ag_doc *d = st->doc;
@@ -347,7 +432,8 @@ static int find_mentions(mstate *st, ag_match_result *m, size_t *mention_at,
     /* "Washington Post", "Moscow Exchange": a one-word name followed by
      * another capitalised word that is neither an actor, a role word nor a
      * word of any pattern */
-    if (len == 1 && (d->toks[pos].flags & AG_TOK_CAP) && end < st->end &&
+    if (len == 1 && (d->toks[pos].flags & AG_TOK_CAP) &&
+        !(d->toks[pos].flags & AG_TOK_ALLCAPS) && end < st->end &&
         (d->toks[end].flags & AG_TOK_CAP) && (d->toks[end].flags & AG_TOK_WORD) &&
         d->toks[end].newlines == 0) {
       size_t l2 = 0;
@@ -363,8 +449,10 @@ static int find_mentions(mstate *st, ag_match_result *m, size_t *mention_at,
     }
     if (push_mention(m, pos, end, a->actor)) return AG_ENOMEM;
     mention_at[pos - st->first] = m->nmentions - base;
+    for (size_t k = pos; k < end; k++) st->covered[k - st->first] = 1;
     pos = end;
   }
+  if (st->unk && find_unknown(st, m, mention_at, base)) return AG_ENOMEM;
   /* role words: "North Korean hackers", "Russian military intelligence" */
   st->mentions = m->mentions + base;
   for (size_t i = base; i < m->nmentions; i++) {
@@ -424,9 +512,9 @@ static int emit(mstate *st, ag_match_result *m, size_t sfirst, size_t rel,
       /* the dictionary knows who belongs to whom: "the GRU, which is linked
        * to APT28" still gives APT28 affiliated-with GRU */
       int swap = R->symmetric
-                     ? strcmp(st->r->actors[s].id, st->r->actors[t].id) > 0
-                     : (long)rel == st->r->rel_affiliated &&
-                           affiliated(st->r, t, s);
+                     ? strcmp(ACTOR(st, s)->id, ACTOR(st, t)->id) > 0
+                     : (long)rel == st->r->rel_affiliated && t < st->r->nactors &&
+                           s < st->r->nactors && affiliated(st->r, t, s);
       if (swap) {
         size_t tmp = s;
         s = t;
@@ -463,11 +551,13 @@ static int dictionary_affiliations(mstate *st, ag_match_result *m,
   if (r->rel_affiliated < 0) return 0;
   for (size_t i = st->first; i < st->end; i++) {
     const ag_mention *a = mention(st, i);
-    if (!a || r->actors[a->actor].affiliation < 0) continue;
+    if (!a || a->actor >= r->nactors || r->actors[a->actor].affiliation < 0)
+      continue;
     int group = r->actors[a->actor].type == AG_TYPE_GROUP;
     for (size_t j = st->first; j < st->end; j++) {
       const ag_mention *b = mention(st, j);
-      if (b && (group || r->actors[b->actor].type != AG_TYPE_STATE) &&
+      if (b && b->actor < r->nactors &&
+          (group || r->actors[b->actor].type != AG_TYPE_STATE) &&
           affiliated(r, a->actor, b->actor) &&
           add_assertion(m, sfirst, a->actor, (size_t)r->rel_affiliated,
                         b->actor, sentence))
@@ -507,7 +597,8 @@ static void trace_sentence(const mstate *st, size_t sentence) {
   for (size_t i = st->first; i < st->end; i++) {
     const ag_mention *x = mention(st, i);
     if (!x) continue;
-    fprintf(st->trace, " %s=[", st->r->actors[x->actor].id);
+    fprintf(st->trace, " %s%s=[", ACTOR(st, x->actor)->id,
+            ACTOR(st, x->actor)->unknown ? "?" : "");
     trace_text(st, x->first, x->end);
     fprintf(st->trace, "]");
   }
@@ -520,8 +611,8 @@ static void trace_match(const mstate *st, const ag_relation *R,
   for (size_t a = 0; a < st->nlist[0]; a++)
     for (size_t b = 0; b < st->nlist[1]; b++)
       fprintf(st->trace, "  %s %s %s %s  <- %s:%d \"%s\"\n", *note ? "-" : "+",
-              st->r->actors[st->list[0][a]].id, R->name,
-              st->r->actors[st->list[1][b]].id, p->file, p->line, p->text);
+              ACTOR(st, st->list[0][a])->id, R->name,
+              ACTOR(st, st->list[1][b])->id, p->file, p->line, p->text);
   if (*note) fprintf(st->trace, "    %s\n", note);
 }
 
@@ -529,7 +620,7 @@ static void trace_match(const mstate *st, const ag_relation *R,
  * in "The FBI, a federal agency, blamed X" the agencies blame no one. */
 static int describes_previous(const mstate *st, size_t pos) {
   const ag_mention *x = mention(st, pos);
-  if (!x || st->r->actors[x->actor].type != AG_TYPE_SECTOR) return 0;
+  if (!x || ACTOR(st, x->actor)->type != AG_TYPE_SECTOR) return 0;
   size_t p = pos;
   while (p > st->first && special_at(st, AG_SP_PREFIX, p - 1) == 1) p--;
   if (p <= st->first + 1 || !is_word(st, p - 1, ",")) return 0;
@@ -570,7 +661,7 @@ static int match_sentence(mstate *st, ag_match_result *m, size_t sentence) {
 }
 
 int ag_match_doc(const ag_rules *r, const ag_doc *doc, ag_match_result *m,
-                 FILE *trace) {
+                 ag_unknowns *u, FILE *trace) {
   size_t *mention_at = NULL, cap = 0, cache_cap = 0;
   uint8_t *cache = NULL;
   ag_buf key;
@@ -585,11 +676,13 @@ int ag_match_doc(const ag_rules *r, const ag_doc *doc, ag_match_result *m,
       break;
     }
     memset(mention_at, 0, (sent->count + 1) * sizeof(size_t));
-    if (AG_GROW(cache, cache_cap, AG_SP_COUNT * sent->count + 1)) {
+    /* one buffer: the special-class cache, then the covered flags */
+    size_t ncache = AG_SP_COUNT * sent->count;
+    if (AG_GROW(cache, cache_cap, ncache + sent->count + 1)) {
       rc = AG_ENOMEM;
       break;
     }
-    memset(cache, 0, AG_SP_COUNT * sent->count + 1);
+    memset(cache, 0, ncache + sent->count + 1);
     mstate st = {0};
     st.r = r;
     st.doc = doc;
@@ -598,6 +691,8 @@ int ag_match_doc(const ag_rules *r, const ag_doc *doc, ag_match_result *m,
     st.mention_at = mention_at;
     st.use_skip = 1;
     st.cache = cache;
+    st.covered = cache + ncache;
+    st.unk = u;
     st.trace = trace;
     size_t base = m->nmentions;
     if ((rc = find_mentions(&st, m, mention_at, &key))) break;

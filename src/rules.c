@@ -19,7 +19,9 @@ typedef struct loader {
 } loader;
 
 const char *const AG_SPECIAL_CLASSES[AG_SP_COUNT] = {
-    "SKIP", "PROGRESSIVE", "ROLE", "PREFIX", "EVENT", "PREPOSITION", "NEGATION"};
+    "SKIP", "PROGRESSIVE", "ROLE", "PREFIX", "EVENT", "PREPOSITION", "NEGATION",
+    "NOT-NAME", "TITLE", "HEAD-BANK", "HEAD-AGENCY", "HEAD-GROUP", "HEAD-COMPANY",
+    "HEAD-ORGANIZATION"};
 
 static const char *const TYPE_NAMES[AG_TYPE_COUNT] = {
     "state", "group", "agency", "organization", "bank",
@@ -478,6 +480,7 @@ static int link_countries(ag_rules *r) {
     ag_actor *a = &r->actors[i];
     size_t s;
     a->country_state = -1;
+    a->unknown = 0;
     if (a->country && ag_map_get(&states, a->country, strlen(a->country), &s) &&
         s != i)
       a->country_state = (long)s;
@@ -486,18 +489,18 @@ static int link_countries(ag_rules *r) {
   return 0;
 }
 
-/* Remember every literal word of seq in r->pattern_words. */
+/* Remember every literal word of seq, and of the classes it uses, in
+ * r->pattern_words: the words relations are made of. */
 static int collect_words(ag_rules *r, const ag_seq *seq) {
   for (size_t i = 0; i < seq->n; i++) {
     const ag_el *e = &seq->els[i];
     for (size_t f = 0; f < e->nforms; f++)
       if (ag_map_put(&r->pattern_words, e->forms[f], strlen(e->forms[f]), 1))
         return AG_ENOMEM;
-    if (e->owns_alts)
-      for (size_t a = 0; a < e->nalts; a++) {
-        int rc = collect_words(r, &e->alts[a]);
-        if (rc) return rc;
-      }
+    for (size_t a = 0; a < e->nalts; a++) {
+      int rc = collect_words(r, &e->alts[a]);
+      if (rc) return rc;
+    }
   }
   return 0;
 }
@@ -537,9 +540,7 @@ static int finish(ag_rules *r, ag_error *err) {
   for (size_t i = 0; i < r->nrels; i++)
     for (size_t j = 0; j < r->rels[i].npats; j++)
       if ((rc = collect_words(r, &r->rels[i].pats[j].seq))) return rc;
-  for (size_t i = 0; i < r->nclasses; i++)
-    for (size_t j = 0; j < r->classes[i].nalts; j++)
-      if ((rc = collect_words(r, &r->classes[i].alts[j]))) return rc;
+
   return 0;
 }
 

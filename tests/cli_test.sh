@@ -659,6 +659,18 @@ expect_line "--trace shows the edge and its pattern" "$ERR" '^  \+ lazarus-group
 expect_empty "--trace writes nothing to stdout" "$OUT"
 if [ -c /dev/null ]; then ok; else bad "/dev/null is still a device" "a character device" "$(ls -l /dev/null)"; fi
 
+# ---- unknown actors ---------------------------------------------------------------
+
+printf 'Lazarus stole $100 million from Ember Vault Labs.\n' > "$T/unknown.txt"
+run "$AG" extract -q -r "$RULES" "$T/unknown.txt"
+expect_rc "unknown actor: exits 0" 0
+expect_has "unknown actor: node with a slug id" "$OUT" '<node id="ember-vault-labs">'
+expect_has "unknown actor: known=false" "$OUT" '<data key="v_known">false</data>'
+expect_has "unknown actor: edge to it" "$OUT" 'target="ember-vault-labs" label="stole-from"'
+run "$AG" extract -q --no-unknown -r "$RULES" "$T/unknown.txt"
+expect_rc "--no-unknown: exits 0" 0
+expect_lacks "--no-unknown: no unknown node" "$OUT" 'ember-vault-labs'
+
 # ---- summary --------------------------------------------------------------------
 
 echo "cli: $PASS passed, $FAIL failed"

@@ -50,7 +50,7 @@ static long find_edge(const igraph_t *g, const char *s, const char *rel,
 
 static void test_aggregation(const ag_graph *graph) {
   const igraph_t *g = ag_graph_igraph(graph);
-  CHECK(ag_graph_node_count(graph) == 6);
+  CHECK(ag_graph_node_count(graph) == 7);
   /* vertices sorted by id */
   CHECK_STR(ag_graph_node_id(graph, 0), "bangladesh-bank");
   CHECK_STR(ag_graph_node_label(graph, 0), "Bangladesh Bank");
@@ -75,6 +75,16 @@ static void test_aggregation(const ag_graph *graph) {
   CHECK(e >= 0);
   e = find_edge(g, "lazarus-group", "attacked", "sony-pictures");
   CHECK(e >= 0);
+  /* an actor missing from the dictionary: a node of its own, known=false */
+  e = find_edge(g, "lazarus-group", "stole-from", "ember-vault-labs");
+  CHECK(e >= 0);
+  for (igraph_integer_t v = 0; v < igraph_vcount(g); v++) {
+    int unknown = strcmp(VAS(g, "id", v), "ember-vault-labs") == 0;
+    CHECK(VAB(g, "known", v) == !unknown);
+    if (!unknown) continue;
+    CHECK_STR(VAS(g, "label", v), "Ember Vault Labs");
+    CHECK_STR(VAS(g, "actor_type", v), "other"); /* no HEAD-* classes here */
+  }
   for (igraph_integer_t v = 0; v < igraph_vcount(g); v++) {
     if (strcmp(VAS(g, "id", v), "north-korea") != 0) continue;
     CHECK_STR(VAS(g, "actor_type", v), "state");
@@ -130,6 +140,7 @@ static void test_round_trip(const ag_graph *graph) {
   for (igraph_integer_t v = 0; v < igraph_vcount(&g); v++) {
     CHECK_STR(VAS(&g, "id", v), VAS(orig, "id", v));
     CHECK_STR(VAS(&g, "label", v), VAS(orig, "label", v));
+    CHECK(VAB(&g, "known", v) == VAB(orig, "known", v));
     CHECK(fabs(VAN(&g, "size", v) - VAN(orig, "size", v)) < 1e-9);
   }
   for (igraph_integer_t e = 0; e < igraph_ecount(&g); e++) {
