@@ -158,6 +158,7 @@ static int count_mentions(ag_extractor *ex, size_t article, const char *date) {
   int rc = 0;
   for (size_t i = 0; i < ex->mr.nmentions && !rc; i++) {
     const ag_mention *m = &ex->mr.mentions[i];
+    if (m->coref) continue; /* "it" is no name of the actor it points to */
     actor_stat *a = &ex->actors[m->actor];
     const ag_token *t0 = &ex->doc.toks[m->first];
     const ag_token *t1 = &ex->doc.toks[m->alias_end - 1];

@@ -235,6 +235,14 @@ enum {
 };
 extern const char *const AG_SPECIAL_CLASSES[AG_SP_COUNT];
 
+/* A pronoun or definite noun phrase that refers back to a recent actor of
+ * one of the given types. */
+typedef struct ag_anaphor {
+  char **words;    /* lower-case tokens */
+  size_t n;
+  uint32_t types;  /* bit set of actor types it may refer to */
+} ag_anaphor;
+
 struct ag_rules {
   ag_actor *actors;
   size_t nactors, cap_actors;
@@ -247,6 +255,8 @@ struct ag_rules {
   size_t nrels, cap_rels;
   ag_class *classes;
   size_t nclasses, cap_classes;
+  ag_anaphor *anaphora;  /* "it", "the group": resolved to a recent actor */
+  size_t nanaphora, cap_anaphora;
   ag_map class_index;
   ag_map pattern_words; /* every literal of every pattern and class */
   size_t nfiles;
@@ -287,6 +297,7 @@ typedef struct ag_mention {
   size_t first, end;   /* token range, end exclusive, after role words */
   size_t actor;
   size_t alias_end;    /* end of the alias itself, before role words */
+  int coref;           /* a pronoun or "the group" resolved to actor */
 } ag_mention;
 
 typedef struct ag_assertion {

@@ -49,7 +49,18 @@ typedef struct mstate {
   FILE *trace;     /* explain mentions and matches here, or NULL */
   ag_unknowns *unk; /* unknown actors are captured here, or NULL */
   uint8_t *covered; /* per token: inside an actor mention */
+  struct history *hist; /* recent actors of the article, for coreference */
 } mstate;
+
+/* The most recent actor of each type in the article so far. */
+typedef struct history {
+  size_t actor[AG_TYPE_COUNT];
+  size_t when[AG_TYPE_COUNT];     /* 0 = none yet */
+  size_t sentence[AG_TYPE_COUNT]; /* where it was last seen */
+  size_t clock, now;              /* now: the current sentence */
+} history;
+
+#define COREF_SENTENCES 2 /* an anaphor looks back this many sentences */
 
 #define ACTOR(st, i) ag_actor_at((st)->r, (st)->unk, (i))
 
@@ -322,6 +333,7 @@ static int push_mention(ag_match_result *m, size_t first, size_t end,
   x->first = first;
   x->end = x->alias_end = end;
   x->actor = actor;
+  x->coref = 0;
   return 0;
 }
 
@@ -406,6 +418,110 @@ static int find_unknown(mstate *st, ag_match_result *m, size_t *mention_at,
   return rc;
 }
 
+static void absorb_roles(mstate *st, ag_mention *x) {
+  for (int r = 0; r < MAX_ROLES; r++) {
+    if (mention(st, x->end)) break;
+    size_t k = special_at(st, AG_SP_ROLE, x->end);
+    if (!k) break;
+    x->end += k;
+  }
+}
+
+/* ---- coreference ------------------------------------------------------------ */
+
+static void remember(mstate *st, const ag_mention *x) {
+  int t = ACTOR(st, x->actor)->type;
+  st->hist->actor[t] = x->actor;
+  st->hist->when[t] = ++st->hist->clock;
+  st->hist->sentence[t] = st->hist->now;
+  /* "a North Korean spy ... she": a role word that names a person makes the
+   * mention the antecedent of a personal pronoun as well */
+  if (t != AG_TYPE_PERSON && x->end > x->alias_end &&
+      special_at(st, AG_SP_TITLE, x->alias_end)) {
+    st->hist->actor[AG_TYPE_PERSON] = x->actor;
+    st->hist->when[AG_TYPE_PERSON] = st->hist->clock;
+    st->hist->sentence[AG_TYPE_PERSON] = st->hist->now;
+  }
+}
+
+/* The most recent actor of one of types, or -1. */
+static long antecedent(const mstate *st, uint32_t types) {
+  long best = -1;
+  size_t when = 0;
+  for (int t = 0; t < AG_TYPE_COUNT; t++)
+    if ((types >> t & 1u) && st->hist->when[t] > when &&
+        st->hist->now - st->hist->sentence[t] <= COREF_SENTENCES) {
+      when = st->hist->when[t];
+      best = (long)st->hist->actor[t];
+    }
+  return best;
+}
+
+/* Length of an anaphor at p ("it", "the group"), its entry in *which. A
+ * common noun inside it may already be a sector mention ("the bank"). */
+static size_t anaphor_at(const mstate *st, size_t p, const ag_anaphor **which) {
+  const ag_rules *r = st->r;
+  for (size_t i = 0; i < r->nanaphora; i++) {
+    const ag_anaphor *a = &r->anaphora[i];
+    size_t k = 0;
+    while (k < a->n && p + k < st->end && !strcmp(word(st, p + k), a->words[k]) &&
+           (k > 0 || !st->covered[p - st->first]))
+      k++;
+    /* a name inside must be a sector ending inside too: "the Department of
+     * Justice" is no anaphor, "the bank" is */
+    for (size_t j = 1; j < k; j++) {
+      const ag_mention *x = mention(st, p + j);
+      if (x && (ACTOR(st, x->actor)->type != AG_TYPE_SECTOR || x->end > p + a->n))
+        k = 0;
+    }
+    if (k == a->n) {
+      *which = a;
+      return k;
+    }
+  }
+  return 0;
+}
+
+/* Walk the sentence in order: actors update the article's history, an
+ * anaphor becomes a mention of the most recent compatible actor. */
+static int resolve_anaphora(mstate *st, ag_match_result *m, size_t *mention_at,
+                            size_t base) {
+  for (size_t p = st->first; p < st->end;) {
+    const ag_mention *x = mention(st, p);
+    const ag_anaphor *a = NULL;
+    size_t n = x && ACTOR(st, x->actor)->type != AG_TYPE_SECTOR ? 0 : anaphor_at(st, p, &a);
+    long ant = n ? antecedent(st, a->types) : -1;
+    if (ant < 0) {
+      if (x) remember(st, x);
+      p = x ? x->end : p + 1;
+      continue;
+    }
+    /* "the bank": reuse the sector mention inside the anaphor */
+    size_t idx = 0;
+    for (size_t k = p; k < p + n; k++)
+      if (mention_at[k - st->first]) {
+        idx = mention_at[k - st->first];
+        mention_at[k - st->first] = 0;
+      }
+    if (!idx) {
+      if (push_mention(m, p, p + n, (size_t)ant)) return AG_ENOMEM;
+      idx = m->nmentions - base;
+      st->mentions = m->mentions + base;
+    }
+    ag_mention *y = &m->mentions[base + idx - 1];
+    y->first = p;
+    y->end = y->alias_end = p + n;
+    y->actor = (size_t)ant;
+    y->coref = 1;
+    mention_at[p - st->first] = idx;
+    for (size_t k = p; k < p + n; k++) st->covered[k - st->first] = 1;
+    absorb_roles(st, y);
+    remember(st, y);
+    p = y->end;
+  }
+  return 0;
+}
+
 static int find_mentions(mstate *st, ag_match_result *m, size_t *mention_at,
                          ag_buf *key) {
   const ag_doc *d = st->doc;
@@ -455,16 +571,8 @@ static int find_mentions(mstate *st, ag_match_result *m, size_t *mention_at,
   if (st->unk && find_unknown(st, m, mention_at, base)) return AG_ENOMEM;
   /* role words: "North Korean hackers", "Russian military intelligence" */
   st->mentions = m->mentions + base;
-  for (size_t i = base; i < m->nmentions; i++) {
-    ag_mention *x = &m->mentions[i];
-    for (int r = 0; r < MAX_ROLES; r++) {
-      if (x->end < st->end && mention_at[x->end - st->first]) break;
-      size_t k = special_at(st, AG_SP_ROLE, x->end);
-      if (!k) break;
-      x->end += k;
-    }
-  }
-  return 0;
+  for (size_t i = base; i < m->nmentions; i++) absorb_roles(st, &m->mentions[i]);
+  return st->hist ? resolve_anaphora(st, m, mention_at, base) : 0;
 }
 
 /* ---- assertions ------------------------------------------------------------ */
@@ -551,12 +659,13 @@ static int dictionary_affiliations(mstate *st, ag_match_result *m,
   if (r->rel_affiliated < 0) return 0;
   for (size_t i = st->first; i < st->end; i++) {
     const ag_mention *a = mention(st, i);
-    if (!a || a->actor >= r->nactors || r->actors[a->actor].affiliation < 0)
+    if (!a || a->coref || a->actor >= r->nactors ||
+        r->actors[a->actor].affiliation < 0)
       continue;
     int group = r->actors[a->actor].type == AG_TYPE_GROUP;
     for (size_t j = st->first; j < st->end; j++) {
       const ag_mention *b = mention(st, j);
-      if (b && b->actor < r->nactors &&
+      if (b && !b->coref && b->actor < r->nactors &&
           (group || r->actors[b->actor].type != AG_TYPE_STATE) &&
           affiliated(r, a->actor, b->actor) &&
           add_assertion(m, sfirst, a->actor, (size_t)r->rel_affiliated,
@@ -597,7 +706,7 @@ static void trace_sentence(const mstate *st, size_t sentence) {
   for (size_t i = st->first; i < st->end; i++) {
     const ag_mention *x = mention(st, i);
     if (!x) continue;
-    fprintf(st->trace, " %s%s=[", ACTOR(st, x->actor)->id,
+    fprintf(st->trace, " %s%s%s=[", x->coref ? "~" : "", ACTOR(st, x->actor)->id,
             ACTOR(st, x->actor)->unknown ? "?" : "");
     trace_text(st, x->first, x->end);
     fprintf(st->trace, "]");
@@ -665,7 +774,9 @@ int ag_match_doc(const ag_rules *r, const ag_doc *doc, ag_match_result *m,
   size_t *mention_at = NULL, cap = 0, cache_cap = 0;
   uint8_t *cache = NULL;
   ag_buf key;
+  history hist;
   ag_buf_init(&key);
+  memset(&hist, 0, sizeof hist);
   int rc = 0;
   m->nmentions = m->nasserts = 0;
   m->dropped_negated = 0;
@@ -693,6 +804,8 @@ int ag_match_doc(const ag_rules *r, const ag_doc *doc, ag_match_result *m,
     st.cache = cache;
     st.covered = cache + ncache;
     st.unk = u;
+    st.hist = r->nanaphora ? &hist : NULL;
+    hist.now = s;
     st.trace = trace;
     size_t base = m->nmentions;
     if ((rc = find_mentions(&st, m, mention_at, &key))) break;

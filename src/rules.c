@@ -391,6 +391,47 @@ static int load_relation(loader *L, yaml_node_t *n) {
   return 0;
 }
 
+/* anaphora: - {words: [it, its], types: [state, group]} */
+static int load_anaphora(loader *L, yaml_node_t *n) {
+  ag_rules *r = L->r;
+  yaml_node_t *k, *v, *item, *words = NULL;
+  uint32_t types = 0;
+  const char *s;
+  int rc = want_map(L, n, "an anaphora entry");
+  if (rc) return rc;
+  FOR_MAP(L, n, k, v) {
+    const char *key = scalar(k);
+    if (key && strcmp(key, "words") == 0) {
+      if ((rc = want_seq(L, words = v, "words"))) return rc;
+    } else if (key && strcmp(key, "types") == 0) {
+      if ((rc = want_seq(L, v, "types"))) return rc;
+      FOR_SEQ(L, v, item) {
+        int t;
+        if ((rc = want_scalar(L, item, "a type", &s))) return rc;
+        if ((t = ag_type_from_name(s)) < 0)
+          return at(L, item, "unknown actor type '%s'", s);
+        types |= 1u << t;
+      }
+    } else {
+      return at(L, k, "unknown anaphora field '%s' (words, types)", key ? key : "");
+    }
+  }
+  if (!words || !types) return at(L, n, "anaphora entry needs words and types%s", "");
+  FOR_SEQ(L, words, item) {
+    if ((rc = want_scalar(L, item, "an anaphor", &s))) return rc;
+    if (AG_GROW(r->anaphora, r->cap_anaphora, r->nanaphora + 1)) return AG_ENOMEM;
+    ag_anaphor *a = &r->anaphora[r->nanaphora];
+    uint16_t *flags = NULL;
+    memset(a, 0, sizeof *a);
+    if ((rc = ag_phrase_tokens(s, &a->words, &flags, &a->n))) return rc;
+    free(flags);
+    a->types = types;
+    r->nanaphora++;
+    if (!a->n) return at(L, item, "empty anaphor%s", "");
+  }
+  return 0;
+}
+
 static int load_document(loader *L) {
   yaml_node_t *root = yaml_document_get_root_node(L->doc), *k, *v, *item;
   int rc;
@@ -409,8 +450,12 @@ static int load_document(loader *L) {
     } else if (strcmp(key, "classes") == 0) {
       if ((rc = want_map(L, v, "classes"))) return rc;
       FOR_MAP(L, v, k, item) if ((rc = load_class(L, k, item))) return rc;
+    } else if (strcmp(key, "anaphora") == 0) {
+      if ((rc = want_seq(L, v, "anaphora"))) return rc;
+      FOR_SEQ(L, v, item) if ((rc = load_anaphora(L, item))) return rc;
     } else {
-      return at(L, k, "unknown top-level key '%s' (actors, classes, relations)",
+      return at(L, k,
+                "unknown top-level key '%s' (actors, classes, relations, anaphora)",
                 key);
     }
   }
@@ -585,6 +630,11 @@ void ag_rules_free(ag_rules *r) {
     free(c->name);
   }
   free(r->classes);
+  for (size_t i = 0; i < r->nanaphora; i++) {
+    for (size_t j = 0; j < r->anaphora[i].n; j++) free(r->anaphora[i].words[j]);
+    free(r->anaphora[i].words);
+  }
+  free(r->anaphora);
   ag_map_destroy(&r->alias_index);
   ag_map_destroy(&r->first_word);
   ag_map_destroy(&r->actor_index);

@@ -235,6 +235,13 @@ static int is_abbreviation(const char *w) {
   return is_alpha(w[0]) && w[1] == '\0';
 }
 
+static int is_pronoun(const char *w) {
+  static const char *const P[] = {"it", "he", "she", "they", "we", NULL};
+  for (int i = 0; P[i]; i++)
+    if (strcmp(w, P[i]) == 0) return 1;
+  return 0;
+}
+
 static int is_terminal(const char *w) {
   return strcmp(w, ".") == 0 || strcmp(w, "!") == 0 || strcmp(w, "?") == 0 ||
          strcmp(w, "...") == 0;
@@ -262,6 +269,13 @@ static int boundary_after(const ag_doc *d, size_t i) {
   if (next->newlines >= 2) return 1;
   if (next->newlines == 1 && starts_sentence(d, i + 1) &&
       (is_terminal(w) || next->line_len < 45))
+    return 1;
+  /* text glued without a full stop, as in captions and headlines: a
+   * capitalised pronoun in mid-sentence starts a new one ("... meeting It
+   * was the third") */
+  if (!is_terminal(w) && (next->flags & AG_TOK_CAP) && (d->toks[i].flags & AG_TOK_WORD) &&
+      is_pronoun(ag_tok_norm(d, i + 1)) && d->text[next->start + 1] != '\0' &&
+      !(next->flags & AG_TOK_ALLCAPS) && !(d->toks[i].flags & AG_TOK_CAP && d->toks[i].len == 1))
     return 1;
   if (!is_terminal(w)) return 0;
   if (next->start == d->toks[i].start + d->toks[i].len &&
