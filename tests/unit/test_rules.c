@@ -71,7 +71,7 @@ static void test_errors(void) {
   CHECK_STR(load_error("actors:\n  - {id: a, name: A, type: state}\n  - {id: b, name: B, type: state, aliases: [a]}\n"),
             "t.yaml:3:45: alias 'a' already names actor 'a'");
   CHECK_STR(load_error("actress: []\n"),
-            "t.yaml:1:1: unknown top-level key 'actress' (actors, classes, relations)");
+            "t.yaml:1:1: unknown top-level key 'actress' (actors, classes, relations, anaphora)");
   CHECK_STR(load_error("actors:\n  - {id: a, name: A, type: state, colour: red}\n"),
             "t.yaml:2:35: unknown actor field 'colour'");
   CHECK_STR(load_error("relations:\n  - name: r\n    patterns: [\"{source} hit\"]\n"),
@@ -95,6 +95,15 @@ static void test_errors(void) {
   CHECK_STR(load_error("relations:\n  - {name: r}\n  - {name: r}\n"),
             "t.yaml:3:5: duplicate relation 'r'");
   CHECK_STR(load_error("--- {}\n--- {}\n"), "t.yaml:2:5: one YAML document per rules file");
+  CHECK_STR(load_error("anaphora:\n  - {words: [it], types: [planet]}\n"),
+            "t.yaml:2:27: unknown actor type 'planet'");
+  CHECK_STR(load_error("anaphora:\n  - {words: [it]}\n"),
+            "t.yaml:2:5: anaphora entry needs words and types");
+  CHECK_STR(load_error("anaphora:\n  - {word: [it], types: [group]}\n"),
+            "t.yaml:2:6: unknown anaphora field 'word' (words, types)");
+  CHECK_STR(load_error("relations:\n  - {name: r, symmetric: maybe}\n"),
+            "t.yaml:2:26: symmetric must be true or false, not 'maybe'");
+  CHECK_STR(load_error("actors: []\nactors: []\n"), "t.yaml:2:1: duplicate key 'actors'");
   CHECK_STR(load_error(""), "ok");
   CHECK_STR(load_error("# only a comment\n"), "ok");
 }
