@@ -71,14 +71,17 @@ void ag_rules_get_counts(const ag_rules *rules, ag_rules_counts *counts);
 typedef struct ag_extract_options {
   int keep_isolated;  /* keep actors that are mentioned but in no edge */
   int no_unknown;     /* do not capture actors missing from the dictionary */
+  int keep_modal;     /* keep negated and hypothetical statements as edges
+                         (edge attribute modality) instead of dropping them */
   FILE *trace;        /* when set, explain every sentence with an actor:
                          its actors, each match and the pattern behind it */
 } ag_extract_options;
 
-#define AG_EXTRACT_OPTIONS_INIT {0, 0, NULL}
+#define AG_EXTRACT_OPTIONS_INIT {0, 0, 0, NULL}
 
 typedef struct ag_extract_counts {
-  size_t articles, sentences, mentions, assertions, dropped_negated;
+  size_t articles, sentences, mentions, assertions;
+  size_t dropped_negated, dropped_hypothetical; /* counted even when kept */
 } ag_extract_counts;
 
 typedef struct ag_extractor ag_extractor;
@@ -139,7 +142,9 @@ int ag_graph_edge(const ag_graph *graph, size_t i, const char **source,
  * false for actors found in text but missing from the dictionary).  Edge
  * attributes:
  * relation, label, weight, mentions, articles, first_seen, last_seen,
- * evidence, sources, color. */
+ * evidence, sources, color, modality ("asserted", "hypothetical",
+ * "negated": the strongest of its mentions), confidence (0..1, lowered by
+ * hedges such as "suspected"). */
 const void *ag_graph_igraph(const ag_graph *graph);
 
 /* ---- Export ----------------------------------------------------------- */

@@ -88,6 +88,10 @@ static int write_edges(ag_buf *b, const igraph_t *g) {
     if (!rc) rc = attr(b, "penwidth", width, 0);
     if (!rc) rc = attr(b, "tooltip", EAS(g, "evidence", e), 0);
     if (!rc && EAN(g, "symmetric", e) == 1.0) rc = attr(b, "dir", "none", 0);
+    /* kept negated or hypothetical statements: dashed or dotted */
+    if (!rc && strcmp(EAS(g, "modality", e), "asserted") != 0)
+      rc = attr(b, "style",
+                strcmp(EAS(g, "modality", e), "negated") == 0 ? "dotted" : "dashed", 0);
     if (!rc) rc = ag_buf_puts(b, "];\n");
   }
   return rc;

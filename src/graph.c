@@ -20,6 +20,8 @@ typedef struct actor_stat {
 typedef struct edge_rec {
   size_t src, rel, tgt;
   size_t mentions, articles, last_article;
+  int modality;        /* the strongest of its mentions: AG_MOD_* */
+  double confidence;   /* the highest of its mentions */
   char first[11], last[11];
   char *evidence;
   ag_buf sources;
@@ -176,8 +178,26 @@ static int count_mentions(ag_extractor *ex, size_t article, const char *date) {
   return rc;
 }
 
+/* The sentence of as becomes the edge's evidence. */
+static int set_evidence(ag_extractor *ex, edge_rec *e, const ag_assertion *as) {
+  const ag_sentence *s = &ex->doc.sents[as->sentence];
+  const ag_token *t0 = &ex->doc.toks[s->first];
+  const ag_token *t1 = &ex->doc.toks[s->first + s->count - 1];
+  ag_buf ev;
+  ag_buf_init(&ev);
+  if (ag_squeeze(&ev, ex->doc.text + t0->start, t1->start + t1->len - t0->start,
+                 MAX_EVIDENCE)) {
+    ag_buf_destroy(&ev);
+    return AG_ENOMEM;
+  }
+  free(e->evidence);
+  e->evidence = ev.data;
+  return 0;
+}
+
 static int add_edge(ag_extractor *ex, const ag_assertion *as, size_t article,
                     const char *id, const char *date) {
+  int rc;
   char key[64];
   int n = snprintf(key, sizeof key, "%zu %zu %zu", as->source, as->relation,
                    as->target);
@@ -190,21 +210,16 @@ static int add_edge(ag_extractor *ex, const ag_assertion *as, size_t article,
     e->src = as->source;
     e->rel = as->relation;
     e->tgt = as->target;
-    const ag_sentence *s = &ex->doc.sents[as->sentence];
-    const ag_token *t0 = &ex->doc.toks[s->first];
-    const ag_token *t1 = &ex->doc.toks[s->first + s->count - 1];
-    ag_buf ev;
-    ag_buf_init(&ev);
-    if (ag_squeeze(&ev, ex->doc.text + t0->start,
-                   t1->start + t1->len - t0->start, MAX_EVIDENCE)) {
-      ag_buf_destroy(&ev);
-      return AG_ENOMEM;
-    }
-    e->evidence = ev.data;
+    if ((rc = set_evidence(ex, e, as))) return rc;
     if (ag_map_put(&ex->edge_index, key, (size_t)n, idx)) return AG_ENOMEM;
     ex->nedges++;
   }
   edge_rec *e = &ex->edges[idx];
+  if (e->mentions == 0 || as->modality < e->modality) {
+    if (e->mentions && (rc = set_evidence(ex, e, as))) return rc;
+    e->modality = as->modality;
+  }
+  if (as->confidence > e->confidence) e->confidence = as->confidence;
   e->mentions++;
   if (e->articles == 0 || e->last_article != article) {
     e->articles++;
@@ -228,13 +243,14 @@ int ag_extractor_add(ag_extractor *ex, const char *id, const char *text,
     rc = ag_err_set(err, AG_ENOMEM, id, 0, 0, "out of memory");
     goto done;
   }
+  ag_match_options mopts = {ex->opts.no_unknown ? NULL : &ex->unk,
+                            ex->opts.trace, ex->opts.keep_modal};
   size_t off = ag_article_date(clean, clean_len, date);
   size_t article = ex->counts.articles++;
   if (ex->opts.trace)
     fprintf(ex->opts.trace, "article %s%s%s\n", clean_id, date[0] ? " " : "", date);
   if ((rc = ag_doc_parse(&ex->doc, clean + off, clean_len - off)) ||
-      (rc = ag_match_doc(ex->r, &ex->doc, &ex->mr,
-                         ex->opts.no_unknown ? NULL : &ex->unk, ex->opts.trace)) ||
+      (rc = ag_match_doc(ex->r, &ex->doc, &ex->mr, &mopts)) ||
       (rc = grow_stats(ex)) ||
       (rc = count_mentions(ex, article, date))) {
     ag_err_set(err, rc, id, 0, 0, "out of memory");
@@ -244,6 +260,7 @@ int ag_extractor_add(ag_extractor *ex, const char *id, const char *text,
   ex->counts.mentions += ex->mr.nmentions;
   ex->counts.assertions += ex->mr.nasserts;
   ex->counts.dropped_negated += ex->mr.dropped_negated;
+  ex->counts.dropped_hypothetical += ex->mr.dropped_hypothetical;
   for (size_t i = 0; i < ex->mr.nasserts && !rc; i++)
     rc = add_edge(ex, &ex->mr.asserts[i], article, clean_id, date);
   if (rc) ag_err_set(err, rc, id, 0, 0, "out of memory");
@@ -277,6 +294,8 @@ static int cmp_edge(const void *a, const void *b) {
   if (!c) c = strcmp(sort_id(x->tgt), sort_id(y->tgt));
   return c;
 }
+
+static const char *const MODALITY[] = {"asserted", "hypothetical", "negated"};
 
 static const char *relation_color(const ag_relation *rel) {
   static const char *const palette[] = {"#1f77b4", "#ff7f0e", "#2ca02c",
@@ -342,6 +361,8 @@ static int set_edge_attrs(igraph_t *g, const ag_extractor *ex,
     IG(SETEAS(g, "evidence", i, e->evidence ? e->evidence : ""));
     IG(SETEAS(g, "sources", i, e->sources.data ? e->sources.data : ""));
     IG(SETEAS(g, "color", i, relation_color(rel)));
+    IG(SETEAS(g, "modality", i, MODALITY[e->modality]));
+    IG(SETEAN(g, "confidence", i, e->confidence));
     IG(SETEAN(g, "symmetric", i, rel->symmetric ? 1.0 : 0.0));
   }
 done:

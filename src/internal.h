@@ -223,7 +223,9 @@ enum {
   AG_SP_PREFIX,      /* before an actor, still that actor: "the", "members of" */
   AG_SP_EVENT,       /* after an actor, makes it a modifier: "the Sony hack" */
   AG_SP_PREPOSITION, /* before an actor, it cannot be a pattern's subject */
-  AG_SP_NEGATION,    /* near a match, the match did not or may not happen */
+  AG_SP_NEGATION,    /* near a match: it did not happen */
+  AG_SP_HYPOTHETICAL,/* near a match: it may happen or may have happened */
+  AG_SP_HEDGE,       /* near a match: lowers its confidence ("suspected") */
   AG_SP_NOT_NAME,    /* capitalised words that never make an unknown actor */
   AG_SP_TITLE,       /* before an unknown name, makes it a person: "Mr." */
   AG_SP_HEAD_BANK,   /* last word of an unknown name -> its type */
@@ -300,10 +302,14 @@ typedef struct ag_mention {
   int coref;           /* a pronoun or "the group" resolved to actor */
 } ag_mention;
 
+enum { AG_MOD_ASSERTED, AG_MOD_HYPOTHETICAL, AG_MOD_NEGATED };
+
 typedef struct ag_assertion {
   size_t source, target;  /* actor indexes */
   size_t relation;
   size_t sentence;
+  int modality;           /* AG_MOD_*; only ASSERTED unless keep_modal */
+  double confidence;      /* 1, lowered by hedges ("suspected", "allegedly") */
 } ag_assertion;
 
 typedef struct ag_match_result {
@@ -311,15 +317,20 @@ typedef struct ag_match_result {
   size_t nmentions, cap_mentions;
   ag_assertion *asserts;
   size_t nasserts, cap_asserts;
-  size_t dropped_negated;
+  size_t dropped_negated, dropped_hypothetical;
 } ag_match_result;
+
+typedef struct ag_match_options {
+  ag_unknowns *unknowns; /* capture unknown actors here, or NULL */
+  FILE *trace;           /* explain matches here, or NULL */
+  int keep_modal;        /* keep negated and hypothetical assertions */
+} ag_match_options;
 
 void ag_match_result_init(ag_match_result *m);
 void ag_match_result_destroy(ag_match_result *m);
-/* Find mentions and assertions in every sentence of doc.  Unknown actors are
- * captured into u when it is not NULL. */
+/* Find mentions and assertions in every sentence of doc. */
 int ag_match_doc(const ag_rules *r, const ag_doc *doc, ag_match_result *m,
-                 ag_unknowns *u, FILE *trace);
+                 const ag_match_options *opts);
 
 /* ---- graph.c ----------------------------------------------------------- */
 

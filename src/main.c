@@ -11,7 +11,8 @@ enum { EXIT_OK = 0, EXIT_INPUT = 1, EXIT_USAGE = 2 };
 enum { CMD_EXTRACT = 1, CMD_CHECK = 2 };
 
 typedef enum {
-  OPT_RULES, OPT_OUTPUT, OPT_FORMAT, OPT_ISOLATED, OPT_NO_UNKNOWN, OPT_TRACE,
+  OPT_RULES, OPT_OUTPUT, OPT_FORMAT, OPT_ISOLATED, OPT_NO_UNKNOWN, OPT_KEEP_MODAL,
+  OPT_TRACE,
   OPT_QUIET, OPT_HELP,
   OPT_VERSION
 } opt_id;
@@ -39,6 +40,9 @@ static const option OPTIONS[] = {
     {OPT_NO_UNKNOWN, 0, "no-unknown", NULL, CMD_EXTRACT,
      "do not capture actors missing from the dictionary (capitalised names in "
      "a relation, written with known=false)"},
+    {OPT_KEEP_MODAL, 0, "keep-modal", NULL, CMD_EXTRACT,
+     "keep negated and hypothetical statements as edges with the attribute "
+     "modality (by default they are dropped and counted)"},
     {OPT_TRACE, 0, "trace", NULL, CMD_EXTRACT,
      "explain on stderr every sentence with an actor: the actors found, each "
      "match and the pattern (file:line) behind it"},
@@ -57,7 +61,7 @@ typedef struct args {
   const char **outputs;
   size_t noutputs;
   const char *format;
-  int keep_isolated, no_unknown, trace, quiet, help, version;
+  int keep_isolated, no_unknown, keep_modal, trace, quiet, help, version;
   const char **paths;
   size_t npaths;
 } args;
@@ -122,6 +126,7 @@ static int apply(args *a, const option *o, const char *value) {
     case OPT_FORMAT: a->format = value; break;
     case OPT_ISOLATED: a->keep_isolated = 1; break;
     case OPT_NO_UNKNOWN: a->no_unknown = 1; break;
+    case OPT_KEEP_MODAL: a->keep_modal = 1; break;
     case OPT_TRACE: a->trace = 1; break;
     case OPT_QUIET: a->quiet = 1; break;
     case OPT_HELP: a->help = 1; break;
@@ -266,6 +271,7 @@ static int cmd_extract(const args *a) {
   if ((status = load_rules(a, &rules))) goto done;
   opts.keep_isolated = a->keep_isolated;
   opts.no_unknown = a->no_unknown;
+  opts.keep_modal = a->keep_modal;
   if (a->trace) opts.trace = stderr;
   if (ag_extractor_new(&ex, rules, &opts)) {
     fprintf(stderr, "actorgraph: out of memory\n");
@@ -284,10 +290,12 @@ static int cmd_extract(const args *a) {
     ag_extractor_get_counts(ex, &c);
     fprintf(stderr,
             "actorgraph: %zu articles, %zu sentences, %zu mentions, %zu "
-            "assertions (%zu negated or hedged, dropped) -> %zu actors, %zu "
-            "edges\n",
+            "assertions (%zu negated, %zu hypothetical: %s) -> %zu actors, "
+            "%zu edges\n",
             c.articles, c.sentences, c.mentions, c.assertions,
-            c.dropped_negated, ag_graph_node_count(g), ag_graph_edge_count(g));
+            c.dropped_negated, c.dropped_hypothetical,
+            a->keep_modal ? "kept" : "dropped", ag_graph_node_count(g),
+            ag_graph_edge_count(g));
   }
 done:
   ag_graph_free(g);

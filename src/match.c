@@ -50,6 +50,7 @@ typedef struct mstate {
   ag_unknowns *unk; /* unknown actors are captured here, or NULL */
   uint8_t *covered; /* per token: inside an actor mention */
   struct history *hist; /* recent actors of the article, for coreference */
+  int keep_modal;       /* keep negated and hypothetical matches */
 } mstate;
 
 /* The most recent actor of each type in the article so far. */
@@ -275,6 +276,10 @@ static int run(mstate *st, const ag_el *els, size_t n, size_t i, size_t pos,
     if (run_el(st, els, n, i, p, next)) return 1;
     if (!st->use_skip || p == st->start || e->kind == AG_EL_GAP) break;
     size_t k = special_at(st, AG_SP_SKIP, p);
+    /* negation and hypothesis words are read through, so the match is made
+     * and then marked: "North Korea denied attacking", "Russia may attack" */
+    if (!k) k = special_at(st, AG_SP_NEGATION, p);
+    if (!k) k = special_at(st, AG_SP_HYPOTHETICAL, p);
     /* "is attacking", "have been targeting", but not "was attacked" */
     if (!k && (k = special_at(st, AG_SP_PROGRESSIVE, p)) && !ends_in_ing(st, p + k))
       k = 0;
@@ -577,28 +582,46 @@ static int find_mentions(mstate *st, ag_match_result *m, size_t *mention_at,
 
 /* ---- assertions ------------------------------------------------------------ */
 
-static int negated(mstate *st, size_t from, size_t to) {
-  if (st->r->special[AG_SP_NEGATION] < 0) return 0;
-  size_t lo = from;
-  for (int k = 0; k < NEG_WINDOW && lo > st->first; k++) {
-    const char *w = word(st, lo - 1);
-    if (!strcmp(w, ",") || !strcmp(w, ";") || !strcmp(w, ":") ||
-        !strcmp(w, "--") || !strcmp(w, "but") || !strcmp(w, "while") ||
-        !strcmp(w, "although") || !strcmp(w, "though") || !strcmp(w, "\""))
-      break;
-    lo--;
-  }
-  for (size_t p = lo; p < to; p++)
-    if (special_at(st, AG_SP_NEGATION, p)) return 1;
-  return 0;
+#define HEDGE_FACTOR 0.7 /* confidence kept per hedge word */
+#define HEDGE_AFTER 6     /* tokens after a match that can hedge it */
+
+static int clause_break(const char *w) {
+  return !strcmp(w, ",") || !strcmp(w, ";") || !strcmp(w, ":") ||
+         !strcmp(w, "--") || !strcmp(w, "but") || !strcmp(w, "while") ||
+         !strcmp(w, "although") || !strcmp(w, "though") || !strcmp(w, "\"");
 }
 
+/* Modality of the match [from, to): negation or hypothesis words in it or
+ * before it in its clause; hedge words around it lower *confidence. */
+static int modality(mstate *st, size_t from, size_t to, double *confidence) {
+  size_t lo = from, hi = to;
+  int mod = AG_MOD_ASSERTED;
+  for (int k = 0; k < NEG_WINDOW && lo > st->first && !clause_break(word(st, lo - 1)); k++)
+    lo--;
+  for (size_t p = lo; p < to; p++) {
+    if (special_at(st, AG_SP_NEGATION, p)) return *confidence = 1.0, AG_MOD_NEGATED;
+    if (special_at(st, AG_SP_HYPOTHETICAL, p)) mod = AG_MOD_HYPOTHETICAL;
+  }
+  *confidence = 1.0;
+  while (hi < st->end && hi < to + HEDGE_AFTER) hi++;
+  for (size_t p = lo; p < hi; p++)
+    if (special_at(st, AG_SP_HEDGE, p)) *confidence *= HEDGE_FACTOR;
+  return mod;
+}
+
+/* Add (src, rel, tgt) for this sentence once; a second match keeps the
+ * stronger modality and the higher confidence. */
 static int add_assertion(ag_match_result *m, size_t sfirst, size_t src,
-                         size_t rel, size_t tgt, size_t sentence) {
+                         size_t rel, size_t tgt, size_t sentence, int mod,
+                         double confidence) {
   if (src == tgt) return 0;
   for (size_t i = sfirst; i < m->nasserts; i++) {
-    const ag_assertion *a = &m->asserts[i];
-    if (a->source == src && a->target == tgt && a->relation == rel) return 0;
+    ag_assertion *a = &m->asserts[i];
+    if (a->source == src && a->target == tgt && a->relation == rel) {
+      if (mod < a->modality) a->modality = mod;
+      if (confidence > a->confidence) a->confidence = confidence;
+      return 0;
+    }
   }
   if (AG_GROW(m->asserts, m->cap_asserts, m->nasserts + 1)) return AG_ENOMEM;
   ag_assertion *a = &m->asserts[m->nasserts++];
@@ -606,13 +629,15 @@ static int add_assertion(ag_match_result *m, size_t sfirst, size_t src,
   a->target = tgt;
   a->relation = rel;
   a->sentence = sentence;
+  a->modality = mod;
+  a->confidence = confidence;
   return 0;
 }
 
 static int affiliated(const ag_rules *r, size_t a, size_t b);
 
 static int emit(mstate *st, ag_match_result *m, size_t sfirst, size_t rel,
-                size_t sentence) {
+                size_t sentence, int mod, double confidence) {
   const ag_relation *R = &st->r->rels[rel];
   for (size_t a = 0; a < st->nlist[0]; a++)
     for (size_t b = 0; b < st->nlist[1]; b++) {
@@ -628,7 +653,8 @@ static int emit(mstate *st, ag_match_result *m, size_t sfirst, size_t rel,
         s = t;
         t = tmp;
       }
-      if (add_assertion(m, sfirst, s, rel, t, sentence)) return AG_ENOMEM;
+      if (add_assertion(m, sfirst, s, rel, t, sentence, mod, confidence))
+        return AG_ENOMEM;
     }
   return 0;
 }
@@ -669,7 +695,7 @@ static int dictionary_affiliations(mstate *st, ag_match_result *m,
           (group || r->actors[b->actor].type != AG_TYPE_STATE) &&
           affiliated(r, a->actor, b->actor) &&
           add_assertion(m, sfirst, a->actor, (size_t)r->rel_affiliated,
-                        b->actor, sentence))
+                        b->actor, sentence, AG_MOD_ASSERTED, 1.0))
         return AG_ENOMEM;
     }
   }
@@ -715,14 +741,21 @@ static void trace_sentence(const mstate *st, size_t sentence) {
 }
 
 static void trace_match(const mstate *st, const ag_relation *R,
-                        const ag_pattern *p, const char *note) {
+                        const ag_pattern *p, int mod, double confidence) {
+  static const char *const notes[] = {"", "hypothetical", "negated"};
   if (!st->trace) return;
   for (size_t a = 0; a < st->nlist[0]; a++)
     for (size_t b = 0; b < st->nlist[1]; b++)
-      fprintf(st->trace, "  %s %s %s %s  <- %s:%d \"%s\"\n", *note ? "-" : "+",
+      fprintf(st->trace, "  %s %s %s %s  <- %s:%d \"%s\"\n",
+              mod == AG_MOD_ASSERTED || st->keep_modal ? "+" : "-",
               ACTOR(st, st->list[0][a])->id, R->name,
               ACTOR(st, st->list[1][b])->id, p->file, p->line, p->text);
-  if (*note) fprintf(st->trace, "    %s\n", note);
+  fprintf(st->trace, "    matched: ");
+  trace_text(st, st->start, st->match_end);
+  fprintf(st->trace, "\n");
+  if (mod != AG_MOD_ASSERTED)
+    fprintf(st->trace, "    %s%s\n", notes[mod], st->keep_modal ? " (kept)" : " (dropped)");
+  if (confidence < 1.0) fprintf(st->trace, "    hedged: confidence %.2f\n", confidence);
 }
 
 /* A common-noun actor opening an appositive describes the actor before it:
@@ -756,13 +789,16 @@ static int match_sentence(mstate *st, ag_match_result *m, size_t sentence) {
         st->budget = STEP_BUDGET;
         st->nlist[0] = st->nlist[1] = 0;
         if (!run(st, seq->els, seq->n, 0, pos, NULL)) continue;
-        if (negated(st, pos, st->match_end)) {
-          m->dropped_negated++;
-          trace_match(st, R, &R->pats[p], "dropped (negated or hedged)");
-          continue;
+        double confidence;
+        int mod = modality(st, pos, st->match_end, &confidence);
+        if (mod != AG_MOD_ASSERTED) {
+          if (mod == AG_MOD_NEGATED) m->dropped_negated++;
+          else m->dropped_hypothetical++;
         }
-        trace_match(st, R, &R->pats[p], "");
-        if (emit(st, m, sfirst, rel, sentence)) return AG_ENOMEM;
+        trace_match(st, R, &R->pats[p], mod, confidence);
+        if ((mod == AG_MOD_ASSERTED || st->keep_modal) &&
+            emit(st, m, sfirst, rel, sentence, mod, confidence))
+          return AG_ENOMEM;
       }
     }
   }
@@ -770,7 +806,7 @@ static int match_sentence(mstate *st, ag_match_result *m, size_t sentence) {
 }
 
 int ag_match_doc(const ag_rules *r, const ag_doc *doc, ag_match_result *m,
-                 ag_unknowns *u, FILE *trace) {
+                 const ag_match_options *opts) {
   size_t *mention_at = NULL, cap = 0, cache_cap = 0;
   uint8_t *cache = NULL;
   ag_buf key;
@@ -779,7 +815,7 @@ int ag_match_doc(const ag_rules *r, const ag_doc *doc, ag_match_result *m,
   memset(&hist, 0, sizeof hist);
   int rc = 0;
   m->nmentions = m->nasserts = 0;
-  m->dropped_negated = 0;
+  m->dropped_negated = m->dropped_hypothetical = 0;
   for (size_t s = 0; s < doc->nsents && !rc; s++) {
     const ag_sentence *sent = &doc->sents[s];
     if (AG_GROW(mention_at, cap, sent->count + 1)) {
@@ -803,10 +839,11 @@ int ag_match_doc(const ag_rules *r, const ag_doc *doc, ag_match_result *m,
     st.use_skip = 1;
     st.cache = cache;
     st.covered = cache + ncache;
-    st.unk = u;
+    st.unk = opts->unknowns;
+    st.keep_modal = opts->keep_modal;
     st.hist = r->nanaphora ? &hist : NULL;
     hist.now = s;
-    st.trace = trace;
+    st.trace = opts->trace;
     size_t base = m->nmentions;
     if ((rc = find_mentions(&st, m, mention_at, &key))) break;
     st.mentions = m->mentions + base;

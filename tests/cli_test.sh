@@ -671,6 +671,17 @@ run "$AG" extract -q --no-unknown -r "$RULES" "$T/unknown.txt"
 expect_rc "--no-unknown: exits 0" 0
 expect_lacks "--no-unknown: no unknown node" "$OUT" 'ember-vault-labs'
 
+# ---- --keep-modal ------------------------------------------------------------------
+
+printf 'North Korea denied attacking Sony Pictures. Russia may attack Ukraine.\n' > "$T/modal.txt"
+run "$AG" extract -r "$RULES" "$T/modal.txt"
+expect_rc "modal: exits 0" 0
+expect_lacks "modal: negated and hypothetical dropped by default" "$OUT" '<edge '
+expect_has "modal: the summary counts them" "$ERR" '1 negated, 1 hypothetical: dropped'
+run "$AG" extract --keep-modal -r "$RULES" "$T/modal.txt"
+expect_has "--keep-modal: negated edge kept" "$OUT" '<data key="e_modality">negated</data>'
+expect_has "--keep-modal: hypothetical edge kept" "$OUT" '<data key="e_modality">hypothetical</data>'
+
 # ---- summary --------------------------------------------------------------------
 
 echo "cli: $PASS passed, $FAIL failed"

@@ -217,6 +217,59 @@ static void test_escaping(void) {
   CHECK(ag_format_from_path("graph.svg") == AG_FORMAT_UNKNOWN);
 }
 
+/* --keep-modal: negated and hypothetical statements become edges marked
+ * with their modality; hedges lower the confidence. */
+static void test_modality(void) {
+  const char *yaml =
+      "actors:\n"
+      "  - {id: north-korea, name: North Korea, type: state}\n"
+      "  - {id: sony, name: Sony, type: company}\n"
+      "  - {id: russia, name: Russia, type: state}\n"
+      "  - {id: ukraine, name: Ukraine, type: state}\n"
+      "classes:\n"
+      "  NEGATION: [denied, not]\n"
+      "  HYPOTHETICAL: [may]\n"
+      "  HEDGE: [allegedly]\n"
+      "  SKIP: [allegedly]\n"
+      "relations:\n"
+      "  - {name: attacked, patterns: [\"{source} attack~ {target}\"]}\n";
+  const char *text = "North Korea denied attacking Sony. Russia may attack Ukraine. "
+                     "Russia allegedly attacked Sony.";
+  ag_rules *r = NULL;
+  ag_extractor *ex = NULL;
+  ag_graph *graph = NULL;
+  ag_error err;
+  ag_extract_options opts = AG_EXTRACT_OPTIONS_INIT;
+  ag_extract_counts c;
+  opts.keep_modal = 1;
+  CHECK(ag_rules_load_string(&r, yaml, strlen(yaml), "modal", &err) == 0);
+  CHECK(r && ag_extractor_new(&ex, r, &opts) == 0);
+  CHECK(ex && ag_extractor_add(ex, "m.txt", text, strlen(text), &err) == 0);
+  CHECK(ex && ag_extractor_graph(&graph, ex, &err) == 0);
+  if (graph) {
+    const igraph_t *g = ag_graph_igraph(graph);
+    long e = find_edge(g, "north-korea", "attacked", "sony");
+    CHECK(e >= 0 && strcmp(EAS(g, "modality", e), "negated") == 0);
+    e = find_edge(g, "russia", "attacked", "ukraine");
+    CHECK(e >= 0 && strcmp(EAS(g, "modality", e), "hypothetical") == 0);
+    e = find_edge(g, "russia", "attacked", "sony");
+    CHECK(e >= 0 && strcmp(EAS(g, "modality", e), "asserted") == 0);
+    CHECK(e >= 0 && fabs(EAN(g, "confidence", e) - 0.7) < 1e-9);
+    /* kept statements are drawn dashed (hypothetical) or dotted (negated) */
+    ag_buf dot;
+    ag_buf_init(&dot);
+    CHECK(ag_write_dot(graph, &dot) == 0);
+    CHECK(dot.data && strstr(dot.data, "style=\"dotted\"") != NULL);
+    CHECK(dot.data && strstr(dot.data, "style=\"dashed\"") != NULL);
+    ag_buf_destroy(&dot);
+  }
+  ag_extractor_get_counts(ex, &c);
+  CHECK(c.dropped_negated == 1 && c.dropped_hypothetical == 1);
+  ag_graph_free(graph);
+  ag_extractor_free(ex);
+  ag_rules_free(r);
+}
+
 int main(void) {
   ag_graph *g = extract(GOLDEN "/rules.yaml", GOLDEN "/articles");
   CHECK(g != NULL);
@@ -229,6 +282,7 @@ int main(void) {
     test_atomic(g);
   }
   test_escaping();
+  test_modality();
   ag_graph_free(g);
   return check_summary("graph");
 }
