@@ -22,6 +22,10 @@ typedef struct edge_rec {
   size_t mentions, articles, last_article;
   int modality;        /* the strongest of its mentions: AG_MOD_* */
   double confidence;   /* the highest of its mentions */
+  double amount;       /* total money over its mentions */
+  char currency[8];    /* "" none, "mixed" when currencies differ */
+  ag_buf amounts;      /* each amount, " | "-joined */
+  size_t namounts;
   char first[11], last[11];
   char *evidence;
   ag_buf sources;
@@ -109,6 +113,7 @@ void ag_extractor_free(ag_extractor *ex) {
   for (size_t i = 0; i < ex->nedges; i++) {
     free(ex->edges[i].evidence);
     ag_buf_destroy(&ex->edges[i].sources);
+    ag_buf_destroy(&ex->edges[i].amounts);
   }
   free(ex->edges);
   ag_map_destroy(&ex->edge_index);
@@ -195,6 +200,17 @@ static int set_evidence(ag_extractor *ex, edge_rec *e, const ag_assertion *as) {
   return 0;
 }
 
+#define MAX_AMOUNTS_SHOWN 20
+
+static int add_amount(edge_rec *e, const ag_assertion *as) {
+  e->amount += as->amount;
+  if (!e->currency[0]) memcpy(e->currency, as->currency, sizeof e->currency);
+  else if (strcmp(e->currency, as->currency) != 0) strcpy(e->currency, "mixed");
+  if (e->namounts++ >= MAX_AMOUNTS_SHOWN) return 0;
+  return ag_buf_printf(&e->amounts, "%s%.15g %s", e->amounts.len ? " | " : "",
+                       as->amount, as->currency);
+}
+
 static int add_edge(ag_extractor *ex, const ag_assertion *as, size_t article,
                     const char *id, const char *date) {
   int rc;
@@ -220,6 +236,7 @@ static int add_edge(ag_extractor *ex, const ag_assertion *as, size_t article,
     e->modality = as->modality;
   }
   if (as->confidence > e->confidence) e->confidence = as->confidence;
+  if (as->has_amount && (rc = add_amount(e, as))) return rc;
   e->mentions++;
   if (e->articles == 0 || e->last_article != article) {
     e->articles++;
@@ -363,6 +380,11 @@ static int set_edge_attrs(igraph_t *g, const ag_extractor *ex,
     IG(SETEAS(g, "color", i, relation_color(rel)));
     IG(SETEAS(g, "modality", i, MODALITY[e->modality]));
     IG(SETEAN(g, "confidence", i, e->confidence));
+    /* a total only makes sense in one currency; "mixed" keeps the list */
+    IG(SETEAN(g, "amount", i,
+              e->namounts && strcmp(e->currency, "mixed") != 0 ? e->amount : NAN));
+    IG(SETEAS(g, "currency", i, e->currency));
+    IG(SETEAS(g, "amounts", i, e->amounts.data ? e->amounts.data : ""));
     IG(SETEAN(g, "symmetric", i, rel->symmetric ? 1.0 : 0.0));
   }
 done:

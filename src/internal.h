@@ -138,7 +138,8 @@ typedef enum {
   AG_EL_LIT,   /* one token: any of forms[] */
   AG_EL_ALT,   /* alternatives: alts[] sequences */
   AG_EL_SLOT,  /* {source} / {target} */
-  AG_EL_GAP    /* up to max tokens */
+  AG_EL_GAP,   /* up to max tokens */
+  AG_EL_AMOUNT /* {amount}: money */
 } ag_el_kind;
 
 typedef struct ag_seq ag_seq;
@@ -293,6 +294,13 @@ int ag_unknowns_get(ag_unknowns *u, const ag_rules *r, const char *name,
  * i < r->nactors). */
 const ag_actor *ag_actor_at(const ag_rules *r, const ag_unknowns *u, size_t i);
 
+/* ---- amount.c ---------------------------------------------------------- */
+
+/* Money at token pos ("$81 million", "1.3 billion dollars", "roughly $6m"):
+ * the number of tokens it spans (0 if none), its value and currency code. */
+size_t ag_amount_at(const ag_doc *d, size_t pos, size_t end, double *value,
+                    char currency[8]);
+
 /* ---- match.c ----------------------------------------------------------- */
 
 typedef struct ag_mention {
@@ -310,6 +318,9 @@ typedef struct ag_assertion {
   size_t sentence;
   int modality;           /* AG_MOD_*; only ASSERTED unless keep_modal */
   double confidence;      /* 1, lowered by hedges ("suspected", "allegedly") */
+  int has_amount;         /* money in the match: amount of currency */
+  double amount;
+  char currency[8];
 } ag_assertion;
 
 typedef struct ag_match_result {

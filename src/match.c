@@ -51,6 +51,9 @@ typedef struct mstate {
   uint8_t *covered; /* per token: inside an actor mention */
   struct history *hist; /* recent actors of the article, for coreference */
   int keep_modal;       /* keep negated and hypothetical matches */
+  int has_amount;       /* {amount} matched: */
+  double amount;
+  char currency[8];
 } mstate;
 
 /* The most recent actor of each type in the article so far. */
@@ -247,6 +250,18 @@ static int run_el(mstate *st, const ag_el *els, size_t n, size_t i,
     }
     case AG_EL_SLOT:
       return run_slot(st, els, n, i, pos, next);
+    case AG_EL_AMOUNT: {
+      double v;
+      char cur[8];
+      size_t k = ag_amount_at(st->doc, pos, st->end, &v, cur);
+      if (!k) return 0;
+      st->has_amount = 1;
+      st->amount = v;
+      memcpy(st->currency, cur, sizeof cur);
+      if (run(st, els, n, i + 1, pos + k, next)) return 1;
+      st->has_amount = 0;
+      return 0;
+    }
     case AG_EL_GAP:
       for (int k = 0; k <= e->max && pos + (size_t)k <= st->end; k++) {
         /* a gap does not cross an actor, unless the actor only names an
@@ -613,13 +628,18 @@ static int modality(mstate *st, size_t from, size_t to, double *confidence) {
  * stronger modality and the higher confidence. */
 static int add_assertion(ag_match_result *m, size_t sfirst, size_t src,
                          size_t rel, size_t tgt, size_t sentence, int mod,
-                         double confidence) {
+                         double confidence, const mstate *st) {
   if (src == tgt) return 0;
   for (size_t i = sfirst; i < m->nasserts; i++) {
     ag_assertion *a = &m->asserts[i];
     if (a->source == src && a->target == tgt && a->relation == rel) {
       if (mod < a->modality) a->modality = mod;
       if (confidence > a->confidence) a->confidence = confidence;
+      if (st && st->has_amount && !a->has_amount) {
+        a->has_amount = 1;
+        a->amount = st->amount;
+        memcpy(a->currency, st->currency, sizeof a->currency);
+      }
       return 0;
     }
   }
@@ -631,6 +651,9 @@ static int add_assertion(ag_match_result *m, size_t sfirst, size_t src,
   a->sentence = sentence;
   a->modality = mod;
   a->confidence = confidence;
+  a->has_amount = st && st->has_amount;
+  a->amount = a->has_amount ? st->amount : 0;
+  memcpy(a->currency, a->has_amount ? st->currency : "", a->has_amount ? sizeof a->currency : 1);
   return 0;
 }
 
@@ -653,7 +676,7 @@ static int emit(mstate *st, ag_match_result *m, size_t sfirst, size_t rel,
         s = t;
         t = tmp;
       }
-      if (add_assertion(m, sfirst, s, rel, t, sentence, mod, confidence))
+      if (add_assertion(m, sfirst, s, rel, t, sentence, mod, confidence, st))
         return AG_ENOMEM;
     }
   return 0;
@@ -695,7 +718,7 @@ static int dictionary_affiliations(mstate *st, ag_match_result *m,
           (group || r->actors[b->actor].type != AG_TYPE_STATE) &&
           affiliated(r, a->actor, b->actor) &&
           add_assertion(m, sfirst, a->actor, (size_t)r->rel_affiliated,
-                        b->actor, sentence, AG_MOD_ASSERTED, 1.0))
+                        b->actor, sentence, AG_MOD_ASSERTED, 1.0, NULL))
         return AG_ENOMEM;
     }
   }
@@ -756,6 +779,7 @@ static void trace_match(const mstate *st, const ag_relation *R,
   if (mod != AG_MOD_ASSERTED)
     fprintf(st->trace, "    %s%s\n", notes[mod], st->keep_modal ? " (kept)" : " (dropped)");
   if (confidence < 1.0) fprintf(st->trace, "    hedged: confidence %.2f\n", confidence);
+  if (st->has_amount) fprintf(st->trace, "    amount: %.15g %s\n", st->amount, st->currency);
 }
 
 /* A common-noun actor opening an appositive describes the actor before it:
@@ -773,6 +797,15 @@ static int describes_previous(const mstate *st, size_t pos) {
   return 0;
 }
 
+/* Without {amount} in the pattern, the first money inside the match:
+ * "Lazarus stole $81 million from Bangladesh Bank". */
+static void find_amount(mstate *st) {
+  for (size_t p = st->start; p < st->match_end && !st->has_amount; p++) {
+    size_t k = ag_amount_at(st->doc, p, st->match_end, &st->amount, st->currency);
+    if (k) st->has_amount = 1;
+  }
+}
+
 static int match_sentence(mstate *st, ag_match_result *m, size_t sentence) {
   trace_sentence(st, sentence);
   size_t sfirst = m->nasserts;
@@ -788,7 +821,9 @@ static int match_sentence(mstate *st, ag_match_result *m, size_t sentence) {
         st->start = pos;
         st->budget = STEP_BUDGET;
         st->nlist[0] = st->nlist[1] = 0;
+        st->has_amount = 0;
         if (!run(st, seq->els, seq->n, 0, pos, NULL)) continue;
+        find_amount(st);
         double confidence;
         int mod = modality(st, pos, st->match_end, &confidence);
         if (mod != AG_MOD_ASSERTED) {

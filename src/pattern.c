@@ -7,6 +7,7 @@
  *   x?        optional item                      (has|have)?  also?
  *   ...  ...N a gap of up to 4 (or N) tokens     stole ... from
  *   {source} {target}, optionally {source:state|group}
+ *   {amount}  money: "$81 million", "1.3 billion dollars"
  */
 #include "internal.h"
 
@@ -137,7 +138,7 @@ typedef struct parser {
   const char *file;
   int line, col, depth;
   int is_class;
-  int slots[2];
+  int slots[3];
 } parser;
 
 /* An error at byte offset `at` of the pattern. */
@@ -197,9 +198,15 @@ static int parse_slot(parser *p, ag_el *e) {
   e->kind = AG_EL_SLOT;
   char *types = strchr(name, ':');
   if (types) *types++ = '\0';
+  if (strcmp(name, "amount") == 0 && !types) {
+    if (p->is_class) return perr_at(p, open, "slots are not allowed in a class: {%s}", name);
+    if (p->slots[2]++) return perr_at(p, open, "slot {%s} appears twice", name);
+    e->kind = AG_EL_AMOUNT;
+    return 0;
+  }
   if (strcmp(name, "source") == 0) e->slot = 0;
   else if (strcmp(name, "target") == 0) e->slot = 1;
-  else return perr_at(p, open, "unknown slot '{%s}': use {source} or {target}", name);
+  else return perr_at(p, open, "unknown slot '{%s}': use {source}, {target} or {amount}", name);
   if (p->is_class) return perr_at(p, open, "slots are not allowed in a class: {%s}", name);
   if (p->slots[e->slot]++) return perr_at(p, open, "slot {%s} appears twice", name);
   for (char *t = types; t && *t;) {
@@ -371,7 +378,7 @@ static int parse_seq(parser *p, ag_seq *out, int in_group) {
 int ag_pattern_compile(ag_rules *r, const char *text, ag_seq *out,
                        int is_class, ag_error *err, const char *file, int line,
                        int col) {
-  parser p = {r, text, 0, err, file, line, col, 0, is_class, {0, 0}};
+  parser p = {r, text, 0, err, file, line, col, 0, is_class, {0, 0, 0}};
   memset(out, 0, sizeof *out);
   int rc = parse_seq(&p, out, 0);
   if (!rc && out->n == 0) rc = perr_at(&p, 0, "empty pattern%s", "");

@@ -71,6 +71,13 @@ static void test_aggregation(const ag_graph *graph) {
   e = find_edge(g, "lazarus-group", "affiliated-with", "north-korea");
   CHECK(e >= 0);
   if (e >= 0) CHECK(EAN(g, "weight", e) == 2);
+  e = find_edge(g, "lazarus-group", "stole-from", "bangladesh-bank");
+  CHECK(e >= 0);
+  if (e >= 0) {
+    CHECK(EAN(g, "amount", e) == 81e6);
+    CHECK_STR(EAS(g, "currency", e), "USD");
+    CHECK_STR(EAS(g, "amounts", e), "81000000 USD");
+  }
   e = find_edge(g, "lazarus-group", "stole-from", "banks");
   CHECK(e >= 0);
   e = find_edge(g, "lazarus-group", "attacked", "sony-pictures");

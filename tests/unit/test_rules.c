@@ -81,7 +81,7 @@ static void test_errors(void) {
   CHECK_STR(load_error("relations:\n  - name: r\n    patterns: [\"{source} (hit|struck {target}\"]\n"),
             "t.yaml:3:26: unclosed '('");
   CHECK_STR(load_error("relations:\n  - name: r\n    patterns: [\"{source} hit {victim}\"]\n"),
-            "t.yaml:3:30: unknown slot '{victim}': use {source} or {target}");
+            "t.yaml:3:30: unknown slot '{victim}': use {source}, {target} or {amount}");
   CHECK_STR(load_error("relations:\n  - name: r\n    patterns: [\"{source} ...20 {target}\"]\n"),
             "t.yaml:3:26: a gap may span at most 12 tokens");
   CHECK_STR(load_error("relations:\n  - name: r\n    patterns: [\"{source:planet} hit {target}\"]\n"),

@@ -137,11 +137,43 @@ static void test_word_forms(void) {
   CHECK(!has_form("attack", "attackes"));
 }
 
+/* Money at the start of s: "value CUR" or "" when none. */
+static const char *money(const char *s) {
+  static char out[64];
+  ag_doc d;
+  double v;
+  char cur[8];
+  ag_doc_init(&d);
+  ag_doc_parse(&d, s, strlen(s));
+  size_t n = ag_amount_at(&d, 0, d.ntoks, &v, cur);
+  if (n) snprintf(out, sizeof out, "%.15g %s/%zu", v, cur, n);
+  else out[0] = '\0';
+  ag_doc_destroy(&d);
+  return out;
+}
+
+static void test_amounts(void) {
+  CHECK_STR(money("$81 million from"), "81000000 USD/3");
+  CHECK_STR(money("\xE2\x82\xAC" "72 million"), "72000000 EUR/3");
+  CHECK_STR(money("1.3 billion dollars"), "1300000000 USD/3");
+  CHECK_STR(money("roughly $6 million"), "6000000 USD/4");
+  CHECK_STR(money("more than $100m"), "100000000 USD/4");
+  CHECK_STR(money("$620m"), "620000000 USD/2");
+  CHECK_STR(money("US$ 5bn"), "5000000000 USD/3");
+  CHECK_STR(money("75 bitcoin"), "75 BTC/2");
+  CHECK_STR(money("81,000 dollars"), "81000 USD/2");
+  CHECK_STR(money("\xC2\xA3" "2.5 billion"), "2500000000 GBP/3");
+  CHECK_STR(money("17 countries"), "");
+  CHECK_STR(money("2016"), "");
+  CHECK_STR(money("$"), "");
+}
+
 int main(void) {
   test_tokens();
   test_sentences();
   test_date();
   test_utf8();
   test_word_forms();
+  test_amounts();
   return check_summary("text");
 }
