@@ -52,7 +52,7 @@ const char *ag_version(void);
 typedef struct ag_rules ag_rules;
 
 typedef struct ag_rules_counts {
-  size_t files, actors, aliases, relations, patterns, classes;
+  size_t files, actors, aliases, relations, patterns, classes, examples;
 } ag_rules_counts;
 
 /* Load rules from a directory (every *.yaml / *.yml in it, sorted by name) or
@@ -65,6 +65,13 @@ int ag_rules_load_string(ag_rules **out, const char *yaml, size_t len,
 
 void ag_rules_free(ag_rules *rules);
 void ag_rules_get_counts(const ag_rules *rules, ag_rules_counts *counts);
+
+/* Run the rules' own examples (each sentence alone, with default options)
+ * and report every failure to report as "FILE:LINE:COL: message" with the
+ * edges it gave and the patterns behind them.  *passed and *failed count
+ * examples.  Returns 0, or AG_ENOMEM. */
+int ag_rules_test(const ag_rules *rules, FILE *report, size_t *passed,
+                  size_t *failed);
 
 /* ---- Extraction ------------------------------------------------------- */
 

@@ -246,6 +246,20 @@ typedef struct ag_anaphor {
   uint32_t types;  /* bit set of actor types it may refer to */
 } ag_anaphor;
 
+/* A sentence a rule must handle, checked by `actorgraph test-rules`. */
+typedef struct ag_example {
+  char *text;
+  char **yields;  /* "SRC REL TGT" edges it must give ("?" = any) */
+  size_t nyields;
+  char **nots;    /* edges it must not give */
+  size_t nnots;
+  int any;        /* a plain sentence: at least one edge of the relation */
+  long relation;  /* the relation it belongs to, or -1 (an actor's) */
+  long actor;     /* the actor it belongs to, or -1 */
+  char file[256];
+  int line, col;
+} ag_example;
+
 struct ag_rules {
   ag_actor *actors;
   size_t nactors, cap_actors;
@@ -260,6 +274,8 @@ struct ag_rules {
   size_t nclasses, cap_classes;
   ag_anaphor *anaphora;  /* "it", "the group": resolved to a recent actor */
   size_t nanaphora, cap_anaphora;
+  ag_example *examples;
+  size_t nexamples, cap_examples;
   ag_map class_index;
   ag_map pattern_words; /* every literal of every pattern and class */
   size_t nfiles;

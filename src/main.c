@@ -8,7 +8,7 @@
 #include <sys/stat.h>
 
 enum { EXIT_OK = 0, EXIT_INPUT = 1, EXIT_USAGE = 2 };
-enum { CMD_EXTRACT = 1, CMD_CHECK = 2 };
+enum { CMD_EXTRACT = 1, CMD_CHECK = 2, CMD_TEST = 4 };
 
 typedef enum {
   OPT_RULES, OPT_OUTPUT, OPT_FORMAT, OPT_ISOLATED, OPT_NO_UNKNOWN, OPT_KEEP_MODAL,
@@ -27,7 +27,7 @@ typedef struct option {
 } option;
 
 static const option OPTIONS[] = {
-    {OPT_RULES, 'r', "rules", "RULES", CMD_EXTRACT | CMD_CHECK,
+    {OPT_RULES, 'r', "rules", "RULES", CMD_EXTRACT | CMD_CHECK | CMD_TEST,
      "rules directory (every *.yaml, *.yml) or one file; default "
      "$ACTORGRAPH_RULES, the installed rules, else ./rules"},
     {OPT_OUTPUT, 'o', "output", "OUT", CMD_EXTRACT,
@@ -47,9 +47,9 @@ static const option OPTIONS[] = {
      "explain on stderr every sentence with an actor: the actors found, each "
      "match and the pattern (file:line) behind it"},
     {OPT_QUIET, 'q', "quiet", NULL, CMD_EXTRACT, "no summary on stderr"},
-    {OPT_HELP, 'h', "help", NULL, CMD_EXTRACT | CMD_CHECK,
+    {OPT_HELP, 'h', "help", NULL, CMD_EXTRACT | CMD_CHECK | CMD_TEST,
      "show this help and exit"},
-    {OPT_VERSION, 'V', "version", NULL, CMD_EXTRACT | CMD_CHECK,
+    {OPT_VERSION, 'V', "version", NULL, CMD_EXTRACT | CMD_CHECK | CMD_TEST,
      "show the version and exit"},
 };
 
@@ -70,6 +70,7 @@ static void usage(FILE *f) {
   fprintf(f,
           "Usage: actorgraph extract [-r RULES] [-o OUT]... [PATH...]\n"
           "       actorgraph check [-r RULES]\n"
+          "       actorgraph test-rules [-r RULES]\n"
           "\n"
           "Turn news articles into a graph of actors and what they did to each\n"
           "other, using YAML rules.\n"
@@ -78,6 +79,8 @@ static void usage(FILE *f) {
           "  extract   read articles (files, directories of *.txt, '-' or\n"
           "            nothing for stdin) and write the graph\n"
           "  check     validate the rules and print what they hold\n"
+          "  test-rules  run the examples written in the rules and report\n"
+          "            every one that fails\n"
           "\n"
           "Options:\n");
   for (size_t i = 0; i < NOPTIONS; i++) {
@@ -139,6 +142,7 @@ static int parse_args(args *a, int argc, char **argv) {
   int i = 1, only_paths = 0;
   if (argc > 1 && strcmp(argv[1], "extract") == 0) a->command = CMD_EXTRACT, i++;
   else if (argc > 1 && strcmp(argv[1], "check") == 0) a->command = CMD_CHECK, i++;
+  else if (argc > 1 && strcmp(argv[1], "test-rules") == 0) a->command = CMD_TEST, i++;
   for (; i < argc; i++) {
     const char *arg = argv[i], *value;
     if (only_paths || arg[0] != '-' || strcmp(arg, "-") == 0) {
@@ -197,10 +201,28 @@ static int cmd_check(const args *a) {
   if (rc) return rc;
   ag_rules_get_counts(rules, &c);
   printf("%zu actors\n%zu aliases\n%zu relations\n%zu patterns\n%zu classes\n"
-         "%zu files\nrules ok\n",
-         c.actors, c.aliases, c.relations, c.patterns, c.classes, c.files);
+         "%zu examples\n%zu files\nrules ok\n",
+         c.actors, c.aliases, c.relations, c.patterns, c.classes, c.examples,
+         c.files);
   ag_rules_free(rules);
   return EXIT_OK;
+}
+
+static int cmd_test(const args *a) {
+  ag_rules *rules = NULL;
+  size_t passed = 0, failed = 0;
+  if (a->npaths) return usage_error("test-rules takes no paths", a->paths[0]);
+  int rc = load_rules(a, &rules);
+  if (rc) return rc;
+  if (ag_rules_test(rules, stdout, &passed, &failed)) {
+    fprintf(stderr, "actorgraph: out of memory\n");
+    rc = EXIT_INPUT;
+  } else {
+    printf("test-rules: %zu passed, %zu failed\n", passed, failed);
+    rc = failed ? EXIT_INPUT : EXIT_OK;
+  }
+  ag_rules_free(rules);
+  return rc;
 }
 
 /* Check every output's format before reading any article. */
@@ -320,9 +342,11 @@ int main(int argc, char **argv) {
   } else if (a.version) {
     printf("actorgraph %s\n", ag_version());
   } else if (!a.command) {
-    status = usage_error("missing command (extract or check)", NULL);
+    status = usage_error("missing command (extract, check or test-rules)", NULL);
   } else {
-    status = a.command == CMD_CHECK ? cmd_check(&a) : cmd_extract(&a);
+    status = a.command == CMD_CHECK  ? cmd_check(&a)
+             : a.command == CMD_TEST ? cmd_test(&a)
+                                     : cmd_extract(&a);
   }
   free(a.outputs);
   free(a.paths);

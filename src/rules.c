@@ -247,6 +247,64 @@ static int load_alias(loader *L, size_t actor, yaml_node_t *n) {
 
 /* ---- actors ------------------------------------------------------------- */
 
+/* ---- examples -------------------------------------------------------------- */
+
+static int set_string(loader *L, yaml_node_t *v, const char *what, char **dst);
+static void set_pos(loader *L, yaml_node_t *n, char *file, size_t fsize,
+                    int *line, int *col);
+
+/* "SRC REL TGT" with exactly three words. */
+static int load_edges(loader *L, yaml_node_t *v, char ***out, size_t *n) {
+  yaml_node_t *item;
+  const char *s;
+  int rc = want_seq(L, v, "an edge list");
+  if (rc) return rc;
+  size_t cap = 0;
+  FOR_SEQ(L, v, item) {
+    char a[128], b[128], c[128], d[2];
+    if ((rc = want_scalar(L, item, "an edge", &s))) return rc;
+    if (sscanf(s, "%127s %127s %127s %1s", a, b, c, d) != 3)
+      return at(L, item, "an example edge is 'SOURCE RELATION TARGET' ('?' for any), not '%s'", s);
+    if (AG_GROW(*out, cap, *n + 1)) return AG_ENOMEM;
+    (*out)[*n] = malloc(strlen(a) + strlen(b) + strlen(c) + 3);
+    if (!(*out)[*n]) return AG_ENOMEM;
+    sprintf((*out)[(*n)++], "%s %s %s", a, b, c);
+  }
+  return 0;
+}
+
+/* examples: a list of sentences, or of {text, yields, not}. */
+static int load_examples(loader *L, yaml_node_t *v, long relation, long actor) {
+  ag_rules *r = L->r;
+  yaml_node_t *item, *k, *x;
+  int rc = want_seq(L, v, "examples");
+  if (rc) return rc;
+  FOR_SEQ(L, v, item) {
+    if (AG_GROW(r->examples, r->cap_examples, r->nexamples + 1)) return AG_ENOMEM;
+    ag_example *e = &r->examples[r->nexamples++];
+    memset(e, 0, sizeof *e);
+    e->relation = relation;
+    e->actor = actor;
+    set_pos(L, item, e->file, sizeof e->file, &e->line, &e->col);
+    if (scalar(item)) {
+      e->any = 1;
+      if (!(e->text = ag_strdup(scalar(item)))) return AG_ENOMEM;
+      continue;
+    }
+    if ((rc = want_map(L, item, "an example"))) return rc;
+    FOR_MAP(L, item, k, x) {
+      const char *key = scalar(k);
+      if (key && strcmp(key, "text") == 0) rc = set_string(L, x, "text", &e->text);
+      else if (key && strcmp(key, "yields") == 0) rc = load_edges(L, x, &e->yields, &e->nyields);
+      else if (key && strcmp(key, "not") == 0) rc = load_edges(L, x, &e->nots, &e->nnots);
+      else rc = at(L, k, "unknown example field '%s' (text, yields, not)", key ? key : "");
+      if (rc) return rc;
+    }
+    if (!e->text) return at(L, item, "an example needs 'text'%s", "");
+  }
+  return 0;
+}
+
 static int set_string(loader *L, yaml_node_t *v, const char *what,
                       char **dst) {
   const char *s;
@@ -280,6 +338,8 @@ static int load_actor(loader *L, yaml_node_t *n) {
       rc = set_string(L, v, "affiliation", &a->affiliation_id);
     else if (strcmp(key, "aliases") == 0)
       rc = want_seq(L, aliases = v, "aliases");
+    else if (strcmp(key, "examples") == 0)
+      rc = load_examples(L, v, -1, (long)idx);
     else if (strcmp(key, "type") == 0) {
       if (!(rc = want_scalar(L, v, "type", &s)) &&
           (a->type = ag_type_from_name(s)) < 0)
@@ -374,7 +434,7 @@ static int load_relation(loader *L, yaml_node_t *n) {
         set_pos(L, item, p->file, sizeof p->file, &p->line, &p->col);
       }
     } else if (strcmp(key, "examples") == 0) {
-      rc = 0; /* checked by test-rules; not needed to extract */
+      rc = load_examples(L, v, (long)(r->nrels - 1), -1);
     } else
       rc = at(L, k, "unknown relation field '%s'", key);
     if (rc) return rc;
@@ -636,6 +696,15 @@ void ag_rules_free(ag_rules *r) {
     free(r->anaphora[i].words);
   }
   free(r->anaphora);
+  for (size_t i = 0; i < r->nexamples; i++) {
+    ag_example *e = &r->examples[i];
+    for (size_t j = 0; j < e->nyields; j++) free(e->yields[j]);
+    for (size_t j = 0; j < e->nnots; j++) free(e->nots[j]);
+    free(e->yields);
+    free(e->nots);
+    free(e->text);
+  }
+  free(r->examples);
   ag_map_destroy(&r->alias_index);
   ag_map_destroy(&r->first_word);
   ag_map_destroy(&r->actor_index);
@@ -740,5 +809,6 @@ void ag_rules_get_counts(const ag_rules *r, ag_rules_counts *c) {
   c->aliases = r->naliases;
   c->relations = r->nrels;
   c->classes = r->nclasses;
+  c->examples = r->nexamples;
   for (size_t i = 0; i < r->nrels; i++) c->patterns += r->rels[i].npats;
 }

@@ -682,6 +682,32 @@ run "$AG" extract --keep-modal -r "$RULES" "$T/modal.txt"
 expect_has "--keep-modal: negated edge kept" "$OUT" '<data key="e_modality">negated</data>'
 expect_has "--keep-modal: hypothetical edge kept" "$OUT" '<data key="e_modality">hypothetical</data>'
 
+# ---- test-rules ------------------------------------------------------------------
+
+mkdir -p "$T/selftest"
+cat > "$T/selftest/r.yaml" <<'YAML'
+actors:
+  - {id: north-korea, name: North Korea, type: state}
+  - {id: sony, name: Sony, type: company}
+relations:
+  - name: attacked
+    patterns: ["{source} attack~ {target}"]
+    examples:
+      - text: "North Korea attacked Sony."
+        yields: [north-korea attacked sony]
+      - text: "Sony attacked North Korea."
+        yields: ["north-korea attacked ?"]
+      - "North Korea attacked Sony again."
+YAML
+run "$AG" test-rules -r "$T/selftest/r.yaml"
+expect_rc "test-rules: a failing example exits 1" 1
+expect_has "test-rules: the failure names file:line:col" "$OUT" "r.yaml:10:9: example of relation 'attacked': missing 'north-korea attacked ?'"
+expect_has "test-rules: the failure shows what came out" "$OUT" "got: sony attacked north-korea"
+expect_has "test-rules: and the pattern behind it" "$OUT" '+ sony attacked north-korea  <- '
+expect_line "test-rules: closing count" "$OUT" '^test-rules: 2 passed, 1 failed$'
+run "$AG" test-rules -r "$RULES"
+expect_rc "test-rules: the shipped rules pass their examples" 0
+
 # ---- summary --------------------------------------------------------------------
 
 echo "cli: $PASS passed, $FAIL failed"
