@@ -81,10 +81,13 @@ typedef struct ag_extract_options {
   int keep_modal;     /* keep negated and hypothetical statements as edges
                          (edge attribute modality) instead of dropping them */
   FILE *trace;        /* when set, explain every sentence with an actor:
-                         its actors, each match and the pattern behind it */
+                         its actors (with byte offsets), each match and the
+                         pattern behind it */
+  int explain;        /* with trace: also near misses (a pattern that fails
+                         only on an actor type or a slot with no actor) */
 } ag_extract_options;
 
-#define AG_EXTRACT_OPTIONS_INIT {0, 0, 0, NULL}
+#define AG_EXTRACT_OPTIONS_INIT {0, 0, 0, NULL, 0}
 
 typedef struct ag_extract_counts {
   size_t articles, sentences, mentions, assertions;

@@ -260,9 +260,9 @@ int ag_extractor_add(ag_extractor *ex, const char *id, const char *text,
     rc = ag_err_set(err, AG_ENOMEM, id, 0, 0, "out of memory");
     goto done;
   }
-  ag_match_options mopts = {ex->opts.no_unknown ? NULL : &ex->unk,
-                            ex->opts.trace, ex->opts.keep_modal};
   size_t off = ag_article_date(clean, clean_len, date);
+  ag_match_options mopts = {ex->opts.no_unknown ? NULL : &ex->unk, ex->opts.trace,
+                            ex->opts.keep_modal, ex->opts.explain, off};
   size_t article = ex->counts.articles++;
   if (ex->opts.trace)
     fprintf(ex->opts.trace, "article %s%s%s\n", clean_id, date[0] ? " " : "", date);

@@ -351,6 +351,8 @@ typedef struct ag_match_options {
   ag_unknowns *unknowns; /* capture unknown actors here, or NULL */
   FILE *trace;           /* explain matches here, or NULL */
   int keep_modal;        /* keep negated and hypothetical assertions */
+  int explain;           /* also trace near misses */
+  size_t text_offset;    /* where doc's text starts in its file */
 } ag_match_options;
 
 void ag_match_result_init(ag_match_result *m);

@@ -8,7 +8,7 @@
 #include <sys/stat.h>
 
 enum { EXIT_OK = 0, EXIT_INPUT = 1, EXIT_USAGE = 2 };
-enum { CMD_EXTRACT = 1, CMD_CHECK = 2, CMD_TEST = 4 };
+enum { CMD_EXTRACT = 1, CMD_CHECK = 2, CMD_TEST = 4, CMD_EXPLAIN = 8 };
 
 typedef enum {
   OPT_RULES, OPT_OUTPUT, OPT_FORMAT, OPT_ISOLATED, OPT_NO_UNKNOWN, OPT_KEEP_MODAL,
@@ -27,7 +27,7 @@ typedef struct option {
 } option;
 
 static const option OPTIONS[] = {
-    {OPT_RULES, 'r', "rules", "RULES", CMD_EXTRACT | CMD_CHECK | CMD_TEST,
+    {OPT_RULES, 'r', "rules", "RULES", CMD_EXTRACT | CMD_CHECK | CMD_TEST | CMD_EXPLAIN,
      "rules directory (every *.yaml, *.yml) or one file; default "
      "$ACTORGRAPH_RULES, the installed rules, else ./rules"},
     {OPT_OUTPUT, 'o', "output", "OUT", CMD_EXTRACT,
@@ -37,7 +37,7 @@ static const option OPTIONS[] = {
      "force the format of every output: graphml or dot"},
     {OPT_ISOLATED, 0, "keep-isolated", NULL, CMD_EXTRACT,
      "keep actors that are mentioned but take part in no relation"},
-    {OPT_NO_UNKNOWN, 0, "no-unknown", NULL, CMD_EXTRACT,
+    {OPT_NO_UNKNOWN, 0, "no-unknown", NULL, CMD_EXTRACT | CMD_EXPLAIN,
      "do not capture actors missing from the dictionary (capitalised names in "
      "a relation, written with known=false)"},
     {OPT_KEEP_MODAL, 0, "keep-modal", NULL, CMD_EXTRACT,
@@ -47,9 +47,9 @@ static const option OPTIONS[] = {
      "explain on stderr every sentence with an actor: the actors found, each "
      "match and the pattern (file:line) behind it"},
     {OPT_QUIET, 'q', "quiet", NULL, CMD_EXTRACT, "no summary on stderr"},
-    {OPT_HELP, 'h', "help", NULL, CMD_EXTRACT | CMD_CHECK | CMD_TEST,
+    {OPT_HELP, 'h', "help", NULL, CMD_EXTRACT | CMD_CHECK | CMD_TEST | CMD_EXPLAIN,
      "show this help and exit"},
-    {OPT_VERSION, 'V', "version", NULL, CMD_EXTRACT | CMD_CHECK | CMD_TEST,
+    {OPT_VERSION, 'V', "version", NULL, CMD_EXTRACT | CMD_CHECK | CMD_TEST | CMD_EXPLAIN,
      "show the version and exit"},
 };
 
@@ -71,6 +71,7 @@ static void usage(FILE *f) {
           "Usage: actorgraph extract [-r RULES] [-o OUT]... [PATH...]\n"
           "       actorgraph check [-r RULES]\n"
           "       actorgraph test-rules [-r RULES]\n"
+          "       actorgraph explain [-r RULES] [PATH...]\n"
           "\n"
           "Turn news articles into a graph of actors and what they did to each\n"
           "other, using YAML rules.\n"
@@ -81,6 +82,9 @@ static void usage(FILE *f) {
           "  check     validate the rules and print what they hold\n"
           "  test-rules  run the examples written in the rules and report\n"
           "            every one that fails\n"
+          "  explain   show, per sentence, the actors found (with byte\n"
+          "            offsets), every match with its pattern, kept or dropped,\n"
+          "            and near misses; writes no graph\n"
           "\n"
           "Options:\n");
   for (size_t i = 0; i < NOPTIONS; i++) {
@@ -143,6 +147,7 @@ static int parse_args(args *a, int argc, char **argv) {
   if (argc > 1 && strcmp(argv[1], "extract") == 0) a->command = CMD_EXTRACT, i++;
   else if (argc > 1 && strcmp(argv[1], "check") == 0) a->command = CMD_CHECK, i++;
   else if (argc > 1 && strcmp(argv[1], "test-rules") == 0) a->command = CMD_TEST, i++;
+  else if (argc > 1 && strcmp(argv[1], "explain") == 0) a->command = CMD_EXPLAIN, i++;
   for (; i < argc; i++) {
     const char *arg = argv[i], *value;
     if (only_paths || arg[0] != '-' || strcmp(arg, "-") == 0) {
@@ -223,6 +228,30 @@ static int cmd_test(const args *a) {
   }
   ag_rules_free(rules);
   return rc;
+}
+
+static int read_articles(const args *a, ag_extractor *ex);
+
+/* explain: the extraction trace on stdout, near misses included. */
+static int cmd_explain(const args *a) {
+  ag_rules *rules = NULL;
+  ag_extractor *ex = NULL;
+  ag_extract_options opts = AG_EXTRACT_OPTIONS_INIT;
+  int status = load_rules(a, &rules);
+  if (status) return status;
+  opts.trace = stdout;
+  opts.explain = 1;
+  opts.keep_modal = 1;
+  opts.no_unknown = a->no_unknown;
+  if (ag_extractor_new(&ex, rules, &opts)) {
+    fprintf(stderr, "actorgraph: out of memory\n");
+    status = EXIT_INPUT;
+  } else {
+    status = read_articles(a, ex);
+  }
+  ag_extractor_free(ex);
+  ag_rules_free(rules);
+  return status;
 }
 
 /* Check every output's format before reading any article. */
@@ -342,11 +371,12 @@ int main(int argc, char **argv) {
   } else if (a.version) {
     printf("actorgraph %s\n", ag_version());
   } else if (!a.command) {
-    status = usage_error("missing command (extract, check or test-rules)", NULL);
+    status = usage_error("missing command (extract, check, test-rules or explain)", NULL);
   } else {
-    status = a.command == CMD_CHECK  ? cmd_check(&a)
-             : a.command == CMD_TEST ? cmd_test(&a)
-                                     : cmd_extract(&a);
+    status = a.command == CMD_CHECK     ? cmd_check(&a)
+             : a.command == CMD_TEST    ? cmd_test(&a)
+             : a.command == CMD_EXPLAIN ? cmd_explain(&a)
+                                        : cmd_extract(&a);
   }
   free(a.outputs);
   free(a.paths);

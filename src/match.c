@@ -54,7 +54,14 @@ typedef struct mstate {
   int has_amount;       /* {amount} matched: */
   double amount;
   char currency[8];
+  int relax;            /* explaining near misses: 1 ignore types, 2 also
+                           let a slot take a word that is no actor */
+  int relaxed;          /* the relaxation was needed for this match */
+  int explain;          /* report near misses to trace */
+  size_t offset;        /* byte offset of the text in its file, for traces */
 } mstate;
+
+#define NO_ACTOR ((size_t)-1) /* a relaxed slot that holds no actor */
 
 /* The most recent actor of each type in the article so far. */
 typedef struct history {
@@ -118,8 +125,10 @@ static int ends_in_ing(const mstate *st, size_t pos) {
   return n > 4 && strcmp(w + n - 3, "ing") == 0;
 }
 
-static int type_ok(const mstate *st, const ag_el *e, const ag_mention *m) {
-  return !e->types || (e->types >> ACTOR(st, m->actor)->type & 1u);
+static int type_ok(mstate *st, const ag_el *e, const ag_mention *m) {
+  if (!e->types || (e->types >> ACTOR(st, m->actor)->type & 1u)) return 1;
+  if (st->relax) st->relaxed = 1;
+  return st->relax > 0;
 }
 
 /* End of a short parenthesis "( ... )" starting at pos, or 0. */
@@ -155,6 +164,16 @@ static int run_slot(mstate *st, const ag_el *els, size_t n, size_t i,
                     size_t pos, const frame *next) {
   const ag_el *e = &els[i];
   const ag_mention *m = mention(st, skip_prefix(st, pos));
+  if (!m && st->relax == 2 && pos < st->end && (st->doc->toks[pos].flags & AG_TOK_WORD)) {
+    /* near miss: this word stands where an actor should */
+    size_t p = skip_prefix(st, pos);
+    if (p == pos && special_at(st, AG_SP_PREFIX, pos)) p = pos + special_at(st, AG_SP_PREFIX, pos);
+    if (p >= st->end) return 0;
+    st->list[e->slot][0] = NO_ACTOR;
+    st->nlist[e->slot] = 1;
+    st->relaxed = 1;
+    return run(st, els, n, i + 1, p + 1, next);
+  }
   if (!m) return 0;
   /* possessive: "Taiwan's Far Eastern bank" -> the bank */
   if (is_word(st, m->end, "'s") && mention(st, m->end + 1))
@@ -758,9 +777,40 @@ static void trace_sentence(const mstate *st, size_t sentence) {
     fprintf(st->trace, " %s%s%s=[", x->coref ? "~" : "", ACTOR(st, x->actor)->id,
             ACTOR(st, x->actor)->unknown ? "?" : "");
     trace_text(st, x->first, x->end);
-    fprintf(st->trace, "]");
+    const ag_token *a = &st->doc->toks[x->first], *b = &st->doc->toks[x->end - 1];
+    fprintf(st->trace, "]@%zu-%zu", st->offset + a->start, st->offset + b->start + b->len);
   }
   fprintf(st->trace, "\n");
+}
+
+static const char *slot_name(const mstate *st, size_t actor) {
+  return actor == NO_ACTOR ? "(no actor)" : ACTOR(st, actor)->id;
+}
+
+/* A pattern that would have matched with a type limit lifted or a plain
+ * word in a slot: what a rule author wants to see. */
+static void trace_near_miss(mstate *st, const ag_relation *R, const ag_pattern *p) {
+  fprintf(st->trace, "  ? %s %s %s  <- %s:%d \"%s\"\n    near miss: %s; matched: ",
+          slot_name(st, st->list[0][0]), R->name, slot_name(st, st->list[1][0]),
+          p->file, p->line, p->text,
+          st->relax == 1 ? "an actor of the wrong type for its slot"
+                         : "a slot holds no known actor");
+  trace_text(st, st->start, st->match_end);
+  fprintf(st->trace, "\n");
+}
+
+static void explain_failure(mstate *st, const ag_relation *R, const ag_pattern *p,
+                            size_t pos) {
+  for (st->relax = 1; st->relax <= 2; st->relax++) {
+    st->relaxed = 0;
+    st->budget = STEP_BUDGET;
+    st->nlist[0] = st->nlist[1] = 0;
+    if (run(st, p->seq.els, p->seq.n, 0, pos, NULL) && st->relaxed) {
+      trace_near_miss(st, R, p);
+      break;
+    }
+  }
+  st->relax = 0;
 }
 
 static void trace_match(const mstate *st, const ag_relation *R,
@@ -822,7 +872,10 @@ static int match_sentence(mstate *st, ag_match_result *m, size_t sentence) {
         st->budget = STEP_BUDGET;
         st->nlist[0] = st->nlist[1] = 0;
         st->has_amount = 0;
-        if (!run(st, seq->els, seq->n, 0, pos, NULL)) continue;
+        if (!run(st, seq->els, seq->n, 0, pos, NULL)) {
+          if (st->explain) explain_failure(st, R, &R->pats[p], pos);
+          continue;
+        }
         find_amount(st);
         double confidence;
         int mod = modality(st, pos, st->match_end, &confidence);
@@ -879,6 +932,8 @@ int ag_match_doc(const ag_rules *r, const ag_doc *doc, ag_match_result *m,
     st.hist = r->nanaphora ? &hist : NULL;
     hist.now = s;
     st.trace = opts->trace;
+    st.explain = opts->trace && opts->explain;
+    st.offset = opts->text_offset;
     size_t base = m->nmentions;
     if ((rc = find_mentions(&st, m, mention_at, &key))) break;
     st.mentions = m->mentions + base;

@@ -708,6 +708,16 @@ expect_line "test-rules: closing count" "$OUT" '^test-rules: 2 passed, 1 failed$
 run "$AG" test-rules -r "$RULES"
 expect_rc "test-rules: the shipped rules pass their examples" 0
 
+# ---- explain -----------------------------------------------------------------------
+
+printf 'date 2020-01-01 North Korea attacked the company.\nThe FBI charged North Korea.\n' > "$T/explain.txt"
+run "$AG" explain -r "$RULES" "$T/explain.txt"
+expect_rc "explain: exits 0" 0
+expect_has "explain: actors with byte offsets" "$OUT" 'north-korea=[North Korea]@16-27'
+expect_has "explain: a slot with no actor is a near miss" "$OUT" 'near miss: a slot holds no known actor'
+expect_has "explain: a type limit is a near miss" "$OUT" 'near miss: an actor of the wrong type for its slot'
+expect_lacks "explain: writes no graph" "$OUT" '<graphml'
+
 # ---- summary --------------------------------------------------------------------
 
 echo "cli: $PASS passed, $FAIL failed"
