@@ -155,7 +155,8 @@ int ag_graph_edge(const ag_graph *graph, size_t i, const char **source,
  * evidence, sources, color, modality ("asserted", "hypothetical",
  * "negated": the strongest of its mentions), confidence (0..1, lowered by
  * hedges such as "suspected"), amount (total money over its mentions; NaN
- * when none), currency ("USD"..., "mixed"), amounts (each, " | "-joined). */
+ * when none), currency ("USD"..., "mixed"), amounts (each, " | "-joined),
+ * attributed_by (ids of who reported it: "according to the FBI"). */
 const void *ag_graph_igraph(const ag_graph *graph);
 
 /* ---- Export ----------------------------------------------------------- */

@@ -24,7 +24,8 @@ static const key EDGE_KEYS[] = {
     {"mentions", K_INT},      {"articles", K_INT},     {"first_seen", K_STRING},
     {"last_seen", K_STRING},  {"evidence", K_STRING},  {"sources", K_STRING},
     {"color", K_STRING},      {"modality", K_STRING},  {"confidence", K_DOUBLE},
-    {"amount", K_DOUBLE},     {"currency", K_STRING},  {"amounts", K_STRING}};
+    {"amount", K_DOUBLE},     {"currency", K_STRING},  {"amounts", K_STRING},
+    {"attributed_by", K_STRING}};
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 

@@ -26,6 +26,7 @@ typedef struct edge_rec {
   char currency[8];    /* "" none, "mixed" when currencies differ */
   ag_buf amounts;      /* each amount, " | "-joined */
   size_t namounts;
+  ag_buf attributed;   /* ids of who reported it, " | "-joined */
   char first[11], last[11];
   char *evidence;
   ag_buf sources;
@@ -114,6 +115,7 @@ void ag_extractor_free(ag_extractor *ex) {
     free(ex->edges[i].evidence);
     ag_buf_destroy(&ex->edges[i].sources);
     ag_buf_destroy(&ex->edges[i].amounts);
+    ag_buf_destroy(&ex->edges[i].attributed);
   }
   free(ex->edges);
   ag_map_destroy(&ex->edge_index);
@@ -200,6 +202,19 @@ static int set_evidence(ag_extractor *ex, edge_rec *e, const ag_assertion *as) {
   return 0;
 }
 
+/* Append item to a " | "-joined list unless it is there already. */
+static int add_unique(ag_buf *list, const char *item) {
+  size_t n = strlen(item);
+  for (const char *p = list->data; p && *p;) {
+    const char *e = strstr(p, " | ");
+    size_t len = e ? (size_t)(e - p) : strlen(p);
+    if (len == n && memcmp(p, item, n) == 0) return 0;
+    p = e ? e + 3 : p + len;
+  }
+  if (list->len && ag_buf_puts(list, " | ")) return AG_ENOMEM;
+  return ag_buf_puts(list, item);
+}
+
 #define MAX_AMOUNTS_SHOWN 20
 
 static int add_amount(edge_rec *e, const ag_assertion *as) {
@@ -237,6 +252,9 @@ static int add_edge(ag_extractor *ex, const ag_assertion *as, size_t article,
   }
   if (as->confidence > e->confidence) e->confidence = as->confidence;
   if (as->has_amount && (rc = add_amount(e, as))) return rc;
+  if (as->reporter >= 0 &&
+      (rc = add_unique(&e->attributed, ag_actor_at(ex->r, &ex->unk, (size_t)as->reporter)->id)))
+    return rc;
   e->mentions++;
   if (e->articles == 0 || e->last_article != article) {
     e->articles++;
@@ -385,6 +403,7 @@ static int set_edge_attrs(igraph_t *g, const ag_extractor *ex,
               e->namounts && strcmp(e->currency, "mixed") != 0 ? e->amount : NAN));
     IG(SETEAS(g, "currency", i, e->currency));
     IG(SETEAS(g, "amounts", i, e->amounts.data ? e->amounts.data : ""));
+    IG(SETEAS(g, "attributed_by", i, e->attributed.data ? e->attributed.data : ""));
     IG(SETEAN(g, "symmetric", i, rel->symmetric ? 1.0 : 0.0));
   }
 done:

@@ -200,6 +200,7 @@ typedef struct ag_pattern {
 typedef struct ag_relation {
   char *name, *describe, *color;
   int symmetric;
+  int blame;  /* attributed by a reporter, the source is also blamed-by it */
   ag_pattern *pats;
   size_t npats, cap_pats;
 } ag_relation;
@@ -227,6 +228,8 @@ enum {
   AG_SP_NEGATION,    /* near a match: it did not happen */
   AG_SP_HYPOTHETICAL,/* near a match: it may happen or may have happened */
   AG_SP_HEDGE,       /* near a match: lowers its confidence ("suspected") */
+  AG_SP_REPORT,      /* "A said B attacked C": A reports the match */
+  AG_SP_ACCUSE,      /* "accused B of attacking C": B is the subject */
   AG_SP_NOT_NAME,    /* capitalised words that never make an unknown actor */
   AG_SP_TITLE,       /* before an unknown name, makes it a person: "Mr." */
   AG_SP_HEAD_BANK,   /* last word of an unknown name -> its type */
@@ -280,6 +283,7 @@ struct ag_rules {
   ag_map pattern_words; /* every literal of every pattern and class */
   size_t nfiles;
   long rel_affiliated;        /* relation index of affiliated-with or -1 */
+  long rel_blamed;            /* relation index of blamed-by or -1 */
   long special[AG_SP_COUNT];  /* class index of each special class, or -1 */
 };
 
@@ -334,6 +338,7 @@ typedef struct ag_assertion {
   size_t sentence;
   int modality;           /* AG_MOD_*; only ASSERTED unless keep_modal */
   double confidence;      /* 1, lowered by hedges ("suspected", "allegedly") */
+  long reporter;          /* who said so ("according to the FBI"), or -1 */
   int has_amount;         /* money in the match: amount of currency */
   double amount;
   char currency[8];

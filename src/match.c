@@ -58,6 +58,7 @@ typedef struct mstate {
                            let a slot take a word that is no actor */
   int relaxed;          /* the relaxation was needed for this match */
   int explain;          /* report near misses to trace */
+  long reporter;        /* who reports the current match, or -1 */
   size_t offset;        /* byte offset of the text in its file, for traces */
 } mstate;
 
@@ -294,6 +295,20 @@ static int run_el(mstate *st, const ag_el *els, size_t n, size_t i,
   return 0;
 }
 
+/* Does a special class match exactly the tokens ending at end? */
+static int class_ends_at(mstate *st, int sp, size_t end) {
+  for (size_t k = 1; k <= 3 && end >= st->first + k; k++)
+    if (special_at(st, sp, end - k) == k) return 1;
+  return 0;
+}
+
+/* Is the subject of this match preceded by an accusation ("accused")? */
+static int accused(mstate *st) {
+  size_t p = st->start;
+  while (p > st->first && special_at(st, AG_SP_PREFIX, p - 1) == 1) p--;
+  return class_ends_at(st, AG_SP_ACCUSE, p);
+}
+
 static int run(mstate *st, const ag_el *els, size_t n, size_t i, size_t pos,
                const frame *next) {
   if (--st->budget < 0) return 0;
@@ -310,6 +325,11 @@ static int run(mstate *st, const ag_el *els, size_t n, size_t i, size_t pos,
     if (run_el(st, els, n, i, p, next)) return 1;
     if (!st->use_skip || p == st->start || e->kind == AG_EL_GAP) break;
     size_t k = special_at(st, AG_SP_SKIP, p);
+    /* "the FBI accused Lazarus of attacking Sony": after the subject of a
+     * pattern, "of"/"for" is read through when an accusation precedes it */
+    if (!k && i == 1 && !next && els[0].kind == AG_EL_SLOT &&
+        (is_word(st, p, "of") || is_word(st, p, "for")) && accused(st))
+      k = 1;
     /* negation and hypothesis words are read through, so the match is made
      * and then marked: "North Korea denied attacking", "Russia may attack" */
     if (!k) k = special_at(st, AG_SP_NEGATION, p);
@@ -654,6 +674,7 @@ static int add_assertion(ag_match_result *m, size_t sfirst, size_t src,
     if (a->source == src && a->target == tgt && a->relation == rel) {
       if (mod < a->modality) a->modality = mod;
       if (confidence > a->confidence) a->confidence = confidence;
+      if (st && st->reporter >= 0 && a->reporter < 0) a->reporter = st->reporter;
       if (st && st->has_amount && !a->has_amount) {
         a->has_amount = 1;
         a->amount = st->amount;
@@ -670,6 +691,7 @@ static int add_assertion(ag_match_result *m, size_t sfirst, size_t src,
   a->sentence = sentence;
   a->modality = mod;
   a->confidence = confidence;
+  a->reporter = st ? st->reporter : -1;
   a->has_amount = st && st->has_amount;
   a->amount = a->has_amount ? st->amount : 0;
   memcpy(a->currency, a->has_amount ? st->currency : "", a->has_amount ? sizeof a->currency : 1);
@@ -696,6 +718,11 @@ static int emit(mstate *st, ag_match_result *m, size_t sfirst, size_t rel,
         t = tmp;
       }
       if (add_assertion(m, sfirst, s, rel, t, sentence, mod, confidence, st))
+        return AG_ENOMEM;
+      /* "the FBI said Lazarus attacked Sony": Lazarus is blamed by the FBI */
+      if (R->blame && st->reporter >= 0 && st->r->rel_blamed >= 0 &&
+          add_assertion(m, sfirst, s, (size_t)st->r->rel_blamed,
+                        (size_t)st->reporter, sentence, mod, confidence, NULL))
         return AG_ENOMEM;
     }
   return 0;
@@ -830,6 +857,7 @@ static void trace_match(const mstate *st, const ag_relation *R,
     fprintf(st->trace, "    %s%s\n", notes[mod], st->keep_modal ? " (kept)" : " (dropped)");
   if (confidence < 1.0) fprintf(st->trace, "    hedged: confidence %.2f\n", confidence);
   if (st->has_amount) fprintf(st->trace, "    amount: %.15g %s\n", st->amount, st->currency);
+  if (st->reporter >= 0) fprintf(st->trace, "    attributed by: %s\n", ACTOR(st, st->reporter)->id);
 }
 
 /* A common-noun actor opening an appositive describes the actor before it:
@@ -845,6 +873,50 @@ static int describes_previous(const mstate *st, size_t pos) {
     if (y && y->end == p - 1) return 1;
   }
   return 0;
+}
+
+/* ---- reporting: "A said B attacked C" ------------------------------------- */
+
+/* The actor whose mention ends exactly at end, or -1. */
+static long actor_ending_at(const mstate *st, size_t end) {
+  for (size_t q = end; q-- > st->first && q + 12 > end;) {
+    const ag_mention *x = mention(st, q);
+    if (x && x->end == end) return (long)x->actor;
+  }
+  return -1;
+}
+
+/* Who reports the match: "according to A, ...", "A said (that) ...",
+ * "..., A said" or "..., said A"; -1 when nobody does. */
+static long find_reporter(mstate *st) {
+  /* according to A */
+  for (size_t p = st->first; p + 2 < st->end; p++)
+    if (is_word(st, p, "according") && is_word(st, p + 1, "to")) {
+      const ag_mention *x = mention(st, skip_prefix(st, p + 2));
+      if (x) return (long)x->actor;
+    }
+  /* A said (that) <match> */
+  size_t q = st->start;
+  while (q > st->first && special_at(st, AG_SP_PREFIX, q - 1) == 1) q--;
+  if (q > st->first && is_word(st, q - 1, "that")) q--;
+  for (size_t k = 1; k <= 3 && q >= st->first + k; k++)
+    if (special_at(st, AG_SP_REPORT, q - k) == k) {
+      size_t r = q - k;
+      while (r > st->first && special_at(st, AG_SP_SKIP, r - 1) == 1) r--;
+      long a = actor_ending_at(st, r);
+      if (a >= 0) return a;
+      break;
+    }
+  /* <match>, A said / <match>, said A */
+  for (size_t p = st->match_end; p < st->end && p < st->match_end + 8; p++) {
+    if (!is_word(st, p, ",")) continue;
+    const ag_mention *x = mention(st, skip_prefix(st, p + 1));
+    if (x && special_at(st, AG_SP_REPORT, x->end)) return (long)x->actor;
+    size_t k = special_at(st, AG_SP_REPORT, p + 1);
+    if (k && (x = mention(st, skip_prefix(st, p + 1 + k)))) return (long)x->actor;
+    break;
+  }
+  return -1;
 }
 
 /* Without {amount} in the pattern, the first money inside the match:
@@ -877,6 +949,7 @@ static int match_sentence(mstate *st, ag_match_result *m, size_t sentence) {
           continue;
         }
         find_amount(st);
+        st->reporter = find_reporter(st);
         double confidence;
         int mod = modality(st, pos, st->match_end, &confidence);
         if (mod != AG_MOD_ASSERTED) {

@@ -20,7 +20,7 @@ typedef struct loader {
 
 const char *const AG_SPECIAL_CLASSES[AG_SP_COUNT] = {
     "SKIP", "PROGRESSIVE", "ROLE", "PREFIX", "EVENT", "PREPOSITION", "NEGATION",
-    "HYPOTHETICAL", "HEDGE",
+    "HYPOTHETICAL", "HEDGE", "REPORT", "ACCUSE",
     "NOT-NAME", "TITLE", "HEAD-BANK", "HEAD-AGENCY", "HEAD-GROUP", "HEAD-COMPANY",
     "HEAD-ORGANIZATION"};
 
@@ -418,7 +418,10 @@ static int load_relation(loader *L, yaml_node_t *n) {
     else if (strcmp(key, "describe") == 0)
       rc = set_string(L, v, "describe", &rel->describe);
     else if (strcmp(key, "color") == 0) rc = set_string(L, v, "color", &rel->color);
-    else if (strcmp(key, "symmetric") == 0) {
+    else if (strcmp(key, "blame") == 0) {
+      if (!(rc = want_scalar(L, v, "blame", &s)) && (rel->blame = boolean(s)) < 0)
+        rc = at(L, v, "blame must be true or false, not '%s'", s);
+    } else if (strcmp(key, "symmetric") == 0) {
       if (!(rc = want_scalar(L, v, "symmetric", &s)) &&
           (rel->symmetric = boolean(s)) < 0)
         rc = at(L, v, "symmetric must be true or false, not '%s'", s);
@@ -630,10 +633,11 @@ static int finish(ag_rules *r, ag_error *err) {
   if ((rc = link_countries(r))) return rc;
   for (size_t i = 0; i < r->nclasses; i++)
     if ((rc = ag_class_compile(r, i, err))) return rc;
-  r->rel_affiliated = -1;
+  r->rel_affiliated = r->rel_blamed = -1;
   for (size_t i = 0; i < r->nrels; i++) {
     ag_relation *rel = &r->rels[i];
     if (strcmp(rel->name, "affiliated-with") == 0) r->rel_affiliated = (long)i;
+    if (strcmp(rel->name, "blamed-by") == 0) r->rel_blamed = (long)i;
     for (size_t j = 0; j < rel->npats; j++) {
       ag_pattern *p = &rel->pats[j];
       if ((rc = ag_pattern_compile(r, p->text, &p->seq, 0, err, p->file,
@@ -653,7 +657,7 @@ static int finish(ag_rules *r, ag_error *err) {
 static ag_rules *rules_new(void) {
   ag_rules *r = calloc(1, sizeof *r);
   if (!r) return NULL;
-  r->rel_affiliated = -1;
+  r->rel_affiliated = r->rel_blamed = -1;
   for (int i = 0; i < AG_SP_COUNT; i++) r->special[i] = -1;
   return r;
 }
