@@ -280,7 +280,7 @@ int ag_extractor_add(ag_extractor *ex, const char *id, const char *text,
   }
   size_t off = ag_article_date(clean, clean_len, date);
   ag_match_options mopts = {ex->opts.no_unknown ? NULL : &ex->unk, ex->opts.trace,
-                            ex->opts.keep_modal, ex->opts.explain, off};
+                            ex->opts.keep_modal, ex->opts.explain, off, date};
   size_t article = ex->counts.articles++;
   if (ex->opts.trace)
     fprintf(ex->opts.trace, "article %s%s%s\n", clean_id, date[0] ? " " : "", date);

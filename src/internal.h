@@ -188,6 +188,10 @@ typedef struct ag_alias {
   char **orig;       /* original tokens, for exact matching */
   size_t n;
   long next;         /* next alias with the same key, or -1 */
+  char from[11], to[11]; /* valid for articles dated from..to ("" = open) */
+  int dated;         /* from or to given: needs a dated article */
+  char *resolves_id; /* the actor it means, if not its owner */
+  long resolves;     /* index of that actor, or -1 */
 } ag_alias;
 
 typedef struct ag_pattern {
@@ -230,6 +234,7 @@ enum {
   AG_SP_HEDGE,       /* near a match: lowers its confidence ("suspected") */
   AG_SP_REPORT,      /* "A said B attacked C": A reports the match */
   AG_SP_ACCUSE,      /* "accused B of attacking C": B is the subject */
+  AG_SP_DISCARD,     /* phrases that never hold an actor ("Atlanta, Georgia") */
   AG_SP_NOT_NAME,    /* capitalised words that never make an unknown actor */
   AG_SP_TITLE,       /* before an unknown name, makes it a person: "Mr." */
   AG_SP_HEAD_BANK,   /* last word of an unknown name -> its type */
@@ -358,6 +363,7 @@ typedef struct ag_match_options {
   int keep_modal;        /* keep negated and hypothetical assertions */
   int explain;           /* also trace near misses */
   size_t text_offset;    /* where doc's text starts in its file */
+  const char *date;      /* the article's date, "" when unknown */
 } ag_match_options;
 
 void ag_match_result_init(ag_match_result *m);

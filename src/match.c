@@ -59,6 +59,7 @@ typedef struct mstate {
   int relaxed;          /* the relaxation was needed for this match */
   int explain;          /* report near misses to trace */
   long reporter;        /* who reports the current match, or -1 */
+  const char *date;     /* the article's date, "" when unknown */
   size_t offset;        /* byte offset of the text in its file, for traces */
 } mstate;
 
@@ -347,8 +348,12 @@ static int run(mstate *st, const ag_el *els, size_t n, size_t i, size_t pos,
 /* ---- mentions ------------------------------------------------------------- */
 
 static int alias_matches(const ag_rules *r, const ag_doc *d, const ag_alias *a,
-                         size_t pos, size_t first) {
+                         size_t pos, size_t first, const char *date) {
   int sector = r->actors[a->actor].type == AG_TYPE_SECTOR;
+  /* "the US president" means one person from one date to another */
+  if (a->dated && (!date || !date[0] || (a->from[0] && strcmp(date, a->from) < 0) ||
+                   (a->to[0] && strcmp(date, a->to) >= 0)))
+    return 0;
   for (size_t k = 0; k < a->n; k++) {
     const ag_token *t = &d->toks[pos + k];
     /* sectors are common nouns: "Bank" in "Federal Reserve Bank" is a name */
@@ -364,7 +369,8 @@ static int alias_matches(const ag_rules *r, const ag_doc *d, const ag_alias *a,
 
 /* The longest alias at pos within [pos, end): alias index + 1, or 0. */
 static size_t alias_at(const ag_rules *r, const ag_doc *d, size_t first,
-                       size_t pos, size_t end, size_t *len, ag_buf *key) {
+                       size_t pos, size_t end, size_t *len, ag_buf *key,
+                       const char *date) {
   size_t longest;
   const char *w = ag_tok_norm(d, pos);
   if (!ag_map_get(&r->first_word, w, strlen(w), &longest)) return 0;
@@ -377,7 +383,7 @@ static size_t alias_at(const ag_rules *r, const ag_doc *d, size_t first,
     size_t head;
     if (!ag_map_get(&r->alias_index, key->data, key->len, &head)) continue;
     for (long j = (long)head; j >= 0; j = r->aliases[j].next)
-      if (alias_matches(r, d, &r->aliases[j], pos, first)) {
+      if (alias_matches(r, d, &r->aliases[j], pos, first, date)) {
         *len = n;
         return (size_t)j + 1;
       }
@@ -585,19 +591,35 @@ static int find_mentions(mstate *st, ag_match_result *m, size_t *mention_at,
                          ag_buf *key) {
   const ag_doc *d = st->doc;
   size_t base = m->nmentions;
+  /* DISCARD phrases hold no actor: "Atlanta, Georgia", "Washington Post" */
+  for (size_t pos = st->first; pos < st->end; pos++) {
+    size_t k = special_at(st, AG_SP_DISCARD, pos);
+    for (size_t j = pos; j < pos + k; j++) st->covered[j - st->first] = 2;
+    if (k) pos += k - 1;
+  }
   for (size_t pos = st->first; pos < st->end;) {
-    size_t len = 0, ai = alias_at(st->r, d, st->first, pos, st->end, &len, key);
+    if (st->covered[pos - st->first]) {
+      pos++;
+      continue;
+    }
+    size_t len = 0, ai = alias_at(st->r, d, st->first, pos, st->end, &len, key, st->date);
     if (!ai) {
       pos++;
       continue;
     }
     const ag_alias *a = &st->r->aliases[ai - 1];
-    size_t end = pos + len, later = 0;
+    size_t actor = a->resolves >= 0 ? (size_t)a->resolves : a->actor;
+    size_t end = pos + len, later = 0, blocked = 0;
+    for (size_t k = pos; k < end; k++) blocked |= st->covered[k - st->first];
+    if (blocked) {
+      pos++;
+      continue;
+    }
     /* the longest match wins even when it starts later: "the North Korean
      * hackers" is North Korea's hackers, not "the North" + "Korean" */
     for (size_t q = pos + 1; q < end && !later; q++) {
       size_t l2 = 0;
-      if (alias_at(st->r, d, st->first, q, st->end, &l2, key) && q + l2 > end)
+      if (alias_at(st->r, d, st->first, q, st->end, &l2, key, st->date) && q + l2 > end)
         later = q;
     }
     if (later) {
@@ -614,7 +636,7 @@ static int find_mentions(mstate *st, ag_match_result *m, size_t *mention_at,
       size_t l2 = 0;
       st->mentions = m->mentions + base;
       const char *nw = ag_tok_norm(d, end);
-      if (!alias_at(st->r, d, st->first, end, st->end, &l2, key) &&
+      if (!alias_at(st->r, d, st->first, end, st->end, &l2, key, st->date) &&
           !special_at(st, AG_SP_ROLE, end) &&
           /* but a headline verb is no name: "Russia Attacks Ukraine" */
           !ag_map_get(&st->r->pattern_words, nw, strlen(nw), NULL)) {
@@ -622,7 +644,7 @@ static int find_mentions(mstate *st, ag_match_result *m, size_t *mention_at,
         continue;
       }
     }
-    if (push_mention(m, pos, end, a->actor)) return AG_ENOMEM;
+    if (push_mention(m, pos, end, actor)) return AG_ENOMEM;
     mention_at[pos - st->first] = m->nmentions - base;
     for (size_t k = pos; k < end; k++) st->covered[k - st->first] = 1;
     pos = end;
@@ -1007,6 +1029,7 @@ int ag_match_doc(const ag_rules *r, const ag_doc *doc, ag_match_result *m,
     st.trace = opts->trace;
     st.explain = opts->trace && opts->explain;
     st.offset = opts->text_offset;
+    st.date = opts->date;
     size_t base = m->nmentions;
     if ((rc = find_mentions(&st, m, mention_at, &key))) break;
     st.mentions = m->mentions + base;

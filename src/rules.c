@@ -20,7 +20,7 @@ typedef struct loader {
 
 const char *const AG_SPECIAL_CLASSES[AG_SP_COUNT] = {
     "SKIP", "PROGRESSIVE", "ROLE", "PREFIX", "EVENT", "PREPOSITION", "NEGATION",
-    "HYPOTHETICAL", "HEDGE", "REPORT", "ACCUSE",
+    "HYPOTHETICAL", "HEDGE", "REPORT", "ACCUSE", "DISCARD",
     "NOT-NAME", "TITLE", "HEAD-BANK", "HEAD-AGENCY", "HEAD-GROUP", "HEAD-COMPANY",
     "HEAD-ORGANIZATION"};
 
@@ -128,6 +128,7 @@ static int quoted(const yaml_node_t *n) {
 /* ---- aliases ------------------------------------------------------------ */
 
 static void alias_destroy(ag_alias *a) {
+  free(a->resolves_id);
   for (size_t i = 0; i < a->n; i++) {
     free(a->words[i]);
     free(a->orig[i]);
@@ -143,8 +144,14 @@ static int alias_has_exact(const ag_alias *a) {
   return 0;
 }
 
-static int add_alias(loader *L, size_t actor, const char *text, int exact,
-                     yaml_node_t *pos) {
+typedef struct alias_opts {
+  int exact;
+  const char *from, *to, *resolves;
+} alias_opts;
+
+static int add_alias(loader *L, size_t actor, const char *text,
+                     const alias_opts *o, yaml_node_t *pos) {
+  int exact = o->exact, dated = o->from || o->to;
   ag_rules *r = L->r;
   ag_doc d;
   ag_buf key;
@@ -159,6 +166,11 @@ static int add_alias(loader *L, size_t actor, const char *text, int exact,
   }
   a.actor = actor;
   a.next = -1;
+  a.resolves = -1;
+  a.dated = dated;
+  snprintf(a.from, sizeof a.from, "%s", o->from ? o->from : "");
+  snprintf(a.to, sizeof a.to, "%s", o->to ? o->to : "");
+  if (o->resolves && !(a.resolves_id = ag_strdup(o->resolves))) goto nomem;
   a.words = calloc(d.ntoks, sizeof(char *));
   a.orig = calloc(d.ntoks, sizeof(char *));
   a.exact = calloc(d.ntoks, sizeof(uint16_t));
@@ -175,8 +187,9 @@ static int add_alias(loader *L, size_t actor, const char *text, int exact,
   }
   size_t first;
   if (ag_map_get(&r->alias_index, key.data, key.len, &first)) {
-    for (long j = (long)first; j >= 0; j = r->aliases[j].next) {
+    for (long j = (long)first; j >= 0 && !dated; j = r->aliases[j].next) {
       ag_alias *b = &r->aliases[j];
+      if (b->dated) continue; /* dated aliases may share a text */
       if (b->actor == actor && alias_has_exact(b) == alias_has_exact(&a))
         goto done; /* the same alias twice: harmless */
       if (b->actor == actor && exact) {
@@ -222,9 +235,17 @@ done:
   return rc;
 }
 
+/* YYYY-MM-DD, checked as the article date marker is. */
+static int is_date(const char *s) {
+  char buf[32], d[11];
+  if (strlen(s) != 10) return 0;
+  snprintf(buf, sizeof buf, "date %s", s);
+  return ag_article_date(buf, strlen(buf), d) == 15;
+}
+
 static int load_alias(loader *L, size_t actor, yaml_node_t *n) {
   const char *text = scalar(n);
-  int exact = 0;
+  alias_opts o = {0, NULL, NULL, NULL};
   if (n->type == YAML_MAPPING_NODE) {
     yaml_node_t *k, *v;
     FOR_MAP(L, n, k, v) {
@@ -235,14 +256,21 @@ static int load_alias(loader *L, size_t actor, yaml_node_t *n) {
       else if (strcmp(key, "case") == 0) {
         if (strcmp(val, "exact") != 0 && strcmp(val, "any") != 0)
           return at(L, v, "case must be 'exact' or 'any', not '%s'", val);
-        exact = strcmp(val, "exact") == 0;
-      } else if ((rc = at(L, k, "unknown alias field '%s'", key)))
+        o.exact = strcmp(val, "exact") == 0;
+      } else if (strcmp(key, "from") == 0 || strcmp(key, "to") == 0) {
+        if (!is_date(val)) return at(L, v, "a date is YYYY-MM-DD, not '%s'", val);
+        *(key[0] == 'f' ? &o.from : &o.to) = val;
+      } else if (strcmp(key, "resolves-to") == 0) {
+        o.resolves = val;
+      } else if ((rc = at(L, k,
+                          "unknown alias field '%s' (text, case, from, to, resolves-to)",
+                          key)))
         return rc;
     }
     if (!text) return at(L, n, "alias needs 'text'%s", "");
   }
   if (!text) return at(L, n, "alias must be a string or a mapping%s", "");
-  return add_alias(L, actor, text, exact, n);
+  return add_alias(L, actor, text, &o, n);
 }
 
 /* ---- actors ------------------------------------------------------------- */
@@ -359,7 +387,8 @@ static int load_actor(loader *L, yaml_node_t *n) {
   if (!a->name) return at(L, n, "actor '%s' needs a 'name'", a->id);
   if (a->type < 0) return at(L, n, "actor '%s' needs a 'type'", a->id);
   if (ag_map_put(&r->actor_index, a->id, strlen(a->id), idx)) return AG_ENOMEM;
-  if ((rc = add_alias(L, idx, a->name, 0, n))) return rc;
+  alias_opts plain = {0, NULL, NULL, NULL};
+  if ((rc = add_alias(L, idx, a->name, &plain, n))) return rc;
   yaml_node_t *item;
   if (aliases) FOR_SEQ(L, aliases, item) {
       if ((rc = load_alias(L, idx, item))) return rc;
@@ -629,6 +658,16 @@ static int finish(ag_rules *r, ag_error *err) {
       return ag_err_set(err, AG_ERULES, NULL, 0, 0,
                         "actor '%s' is affiliated with itself", a->id);
     a->affiliation = (long)j;
+  }
+  for (size_t i = 0; i < r->naliases; i++) {
+    ag_alias *al = &r->aliases[i];
+    size_t j;
+    if (!al->resolves_id) continue;
+    if (!ag_map_get(&r->actor_index, al->resolves_id, strlen(al->resolves_id), &j))
+      return ag_err_set(err, AG_ERULES, NULL, 0, 0,
+                        "actor '%s': alias resolves-to '%s', which is not an actor id",
+                        r->actors[al->actor].id, al->resolves_id);
+    al->resolves = (long)j;
   }
   if ((rc = link_countries(r))) return rc;
   for (size_t i = 0; i < r->nclasses; i++)

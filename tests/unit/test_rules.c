@@ -104,6 +104,13 @@ static void test_errors(void) {
   CHECK_STR(load_error("relations:\n  - {name: r, symmetric: maybe}\n"),
             "t.yaml:2:26: symmetric must be true or false, not 'maybe'");
   CHECK_STR(load_error("actors: []\nactors: []\n"), "t.yaml:2:1: duplicate key 'actors'");
+  CHECK_STR(load_error("actors:\n  - {id: a, name: A, type: person, aliases: [{text: X Y, from: 2020-13-01}]}\n"),
+            "t.yaml:2:64: a date is YYYY-MM-DD, not '2020-13-01'");
+  CHECK_STR(load_error("actors:\n  - {id: a, name: A, type: person, aliases: [{text: X Y, resolves-to: b}]}\n"),
+            "actor 'a': alias resolves-to 'b', which is not an actor id");
+  CHECK_STR(load_error("actors:\n  - {id: a, name: A, type: person, aliases: [{text: X Y, from: 2020-01-01}]}\n"
+                       "  - {id: b, name: B, type: person, aliases: [{text: X Y, from: 2021-01-01}]}\n"),
+            "ok"); /* dated aliases may share their text */
   CHECK_STR(load_error(""), "ok");
   CHECK_STR(load_error("# only a comment\n"), "ok");
 }
