@@ -59,6 +59,18 @@ typedef struct ag_rules_counts {
  * from one file.  On success *out owns the rules: free with ag_rules_free. */
 int ag_rules_load(ag_rules **out, const char *path, ag_error *err);
 
+/* Load several rule sets in order (e.g. the default rules, an imported
+ * dictionary, an analyst's overrides).  Later sets add to earlier ones; an
+ * actor, alias, class or relation of a later set replaces the earlier one of
+ * the same id, text or name (see ag_rules_overrides).  Within one set such
+ * duplicates are errors. */
+int ag_rules_load_layers(ag_rules **out, const char *const *paths, size_t n,
+                         ag_error *err);
+
+/* What later rule sets replaced, one "FILE:LINE:COL: message" per line;
+ * "" when nothing.  Borrowed from rules. */
+const char *ag_rules_overrides(const ag_rules *rules);
+
 /* Load rules from YAML text held in memory; name is used in diagnostics. */
 int ag_rules_load_string(ag_rules **out, const char *yaml, size_t len,
                          const char *name, ag_error *err);

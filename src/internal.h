@@ -179,6 +179,7 @@ typedef struct ag_actor {
   long affiliation;    /* actor index or -1 */
   long country_state;  /* the state actor whose country is ours, or -1 */
   int unknown;         /* found in text, not in the dictionary */
+  int layer;           /* the rule set (-r) that defined it, from 0 */
 } ag_actor;
 
 typedef struct ag_alias {
@@ -192,6 +193,8 @@ typedef struct ag_alias {
   int dated;         /* from or to given: needs a dated article */
   char *resolves_id; /* the actor it means, if not its owner */
   long resolves;     /* index of that actor, or -1 */
+  int layer;         /* the rule set that defined it */
+  int disabled;      /* overridden by a later rule set */
 } ag_alias;
 
 typedef struct ag_pattern {
@@ -203,6 +206,7 @@ typedef struct ag_pattern {
 
 typedef struct ag_relation {
   char *name, *describe, *color;
+  int layer;
   int symmetric;
   int blame;  /* attributed by a reporter, the source is also blamed-by it */
   ag_pattern *pats;
@@ -211,6 +215,7 @@ typedef struct ag_relation {
 
 typedef struct ag_class {
   char *name;
+  int layer;
   ag_seq alt;  /* alternatives as one ALT element's list */
   ag_seq *alts;
   size_t nalts;
@@ -287,6 +292,8 @@ struct ag_rules {
   ag_map class_index;
   ag_map pattern_words; /* every literal of every pattern and class */
   size_t nfiles;
+  int layer;                  /* the rule set being loaded */
+  ag_buf overrides;           /* what later rule sets replaced, one per line */
   long rel_affiliated;        /* relation index of affiliated-with or -1 */
   long rel_blamed;            /* relation index of blamed-by or -1 */
   long special[AG_SP_COUNT];  /* class index of each special class, or -1 */

@@ -28,7 +28,8 @@ typedef struct option {
 
 static const option OPTIONS[] = {
     {OPT_RULES, 'r', "rules", "RULES", CMD_EXTRACT | CMD_CHECK | CMD_TEST | CMD_EXPLAIN,
-     "rules directory (every *.yaml, *.yml) or one file; default "
+     "rules directory (every *.yaml, *.yml) or one file; repeat to layer "
+     "rule sets, later ones overriding earlier ones; default "
      "$ACTORGRAPH_RULES, the installed rules, else ./rules"},
     {OPT_OUTPUT, 'o', "output", "OUT", CMD_EXTRACT,
      "write the graph to OUT (repeatable); the format follows the extension "
@@ -57,7 +58,8 @@ static const option OPTIONS[] = {
 
 typedef struct args {
   unsigned command;
-  const char *rules;
+  const char **rules; /* -r, in order: later sets override earlier ones */
+  size_t nrules;
   const char **outputs;
   size_t noutputs;
   const char *format;
@@ -128,7 +130,7 @@ static const option *find_option(const char *arg, const char **value) {
 
 static int apply(args *a, const option *o, const char *value) {
   switch (o->id) {
-    case OPT_RULES: a->rules = value; break;
+    case OPT_RULES: a->rules[a->nrules++] = value; break;
     case OPT_OUTPUT: a->outputs[a->noutputs++] = value; break;
     case OPT_FORMAT: a->format = value; break;
     case OPT_ISOLATED: a->keep_isolated = 1; break;
@@ -190,8 +192,10 @@ static void report(const ag_error *err) {
 
 static int load_rules(const args *a, ag_rules **rules) {
   ag_error err;
+  const char *fallback = default_rules();
   ag_error_clear(&err);
-  if (ag_rules_load(rules, a->rules ? a->rules : default_rules(), &err)) {
+  if (ag_rules_load_layers(rules, a->nrules ? a->rules : &fallback,
+                           a->nrules ? a->nrules : 1, &err)) {
     report(&err);
     return EXIT_INPUT;
   }
@@ -205,6 +209,8 @@ static int cmd_check(const args *a) {
   int rc = load_rules(a, &rules);
   if (rc) return rc;
   ag_rules_get_counts(rules, &c);
+  /* what later rule sets (-r given again) replaced */
+  fputs(ag_rules_overrides(rules), stdout);
   printf("%zu actors\n%zu aliases\n%zu relations\n%zu patterns\n%zu classes\n"
          "%zu examples\n%zu files\nrules ok\n",
          c.actors, c.aliases, c.relations, c.patterns, c.classes, c.examples,
@@ -358,10 +364,11 @@ done:
 
 int main(int argc, char **argv) {
   args a = {0};
+  a.rules = calloc((size_t)argc + 1, sizeof(char *));
   a.outputs = calloc((size_t)argc + 1, sizeof(char *));
   a.paths = calloc((size_t)argc + 1, sizeof(char *));
   int status;
-  if (!a.outputs || !a.paths) {
+  if (!a.rules || !a.outputs || !a.paths) {
     fprintf(stderr, "actorgraph: out of memory\n");
     status = EXIT_INPUT;
   } else if ((status = parse_args(&a, argc, argv))) {
@@ -378,6 +385,7 @@ int main(int argc, char **argv) {
              : a.command == CMD_EXPLAIN ? cmd_explain(&a)
                                         : cmd_extract(&a);
   }
+  free(a.rules);
   free(a.outputs);
   free(a.paths);
   return status;

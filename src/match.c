@@ -350,6 +350,7 @@ static int run(mstate *st, const ag_el *els, size_t n, size_t i, size_t pos,
 static int alias_matches(const ag_rules *r, const ag_doc *d, const ag_alias *a,
                          size_t pos, size_t first, const char *date) {
   int sector = r->actors[a->actor].type == AG_TYPE_SECTOR;
+  if (a->disabled) return 0; /* replaced by a later rule set */
   /* "the US president" means one person from one date to another */
   if (a->dated && (!date || !date[0] || (a->from[0] && strcmp(date, a->from) < 0) ||
                    (a->to[0] && strcmp(date, a->to) >= 0)))

@@ -167,6 +167,7 @@ static int add_alias(loader *L, size_t actor, const char *text,
   a.actor = actor;
   a.next = -1;
   a.resolves = -1;
+  a.layer = r->layer;
   a.dated = dated;
   snprintf(a.from, sizeof a.from, "%s", o->from ? o->from : "");
   snprintf(a.to, sizeof a.to, "%s", o->to ? o->to : "");
@@ -190,7 +191,8 @@ static int add_alias(loader *L, size_t actor, const char *text,
     for (long j = (long)first; j >= 0 && !dated; j = r->aliases[j].next) {
       ag_alias *b = &r->aliases[j];
       if (b->dated) continue; /* dated aliases may share a text */
-      if (b->actor == actor && alias_has_exact(b) == alias_has_exact(&a))
+      if (b->actor == actor && alias_has_exact(b) == alias_has_exact(&a) &&
+          !b->disabled)
         goto done; /* the same alias twice: harmless */
       if (b->actor == actor && exact) {
         /* `case: exact` on an actor's own name overrides the name's
@@ -203,7 +205,19 @@ static int add_alias(loader *L, size_t actor, const char *text,
         }
         goto done;
       }
-      if (b->actor != actor && !alias_has_exact(b) && !alias_has_exact(&a)) {
+      if (b->actor != actor && !alias_has_exact(b) && !alias_has_exact(&a) &&
+          !b->disabled) {
+        if (b->layer < r->layer) {
+          /* a later rule set takes the alias over */
+          b->disabled = 1;
+          if (ag_buf_printf(&r->overrides,
+                            "%s:%d:%d: alias '%s' now names '%s' instead of '%s'\n",
+                            L->file, (int)pos->start_mark.line + 1,
+                            (int)pos->start_mark.column + 1, text,
+                            r->actors[actor].id, r->actors[b->actor].id))
+            goto nomem;
+          continue;
+        }
         rc = ag_err_set(L->err, AG_ERULES, L->file,
                         (int)pos->start_mark.line + 1,
                         (int)pos->start_mark.column + 1,
@@ -343,6 +357,29 @@ static int set_string(loader *L, yaml_node_t *v, const char *what,
   return 0;
 }
 
+/* An actor of a later rule set replaces the one of the same id: the new
+ * definition (just appended at index fresh) moves into slot old, and the
+ * old actor's aliases stop matching. */
+static int override_actor(loader *L, yaml_node_t *n, size_t old, size_t fresh) {
+  ag_rules *r = L->r;
+  ag_actor *o = &r->actors[old];
+  if (ag_buf_printf(&r->overrides, "%s:%d:%d: actor '%s' replaces an earlier definition\n",
+                    L->file, (int)n->start_mark.line + 1,
+                    (int)n->start_mark.column + 1, o->id))
+    return AG_ENOMEM;
+  free(o->id);
+  free(o->name);
+  free(o->country);
+  free(o->affiliation_id);
+  *o = r->actors[fresh];
+  r->nactors--;
+  for (size_t i = 0; i < r->naliases; i++)
+    if (r->aliases[i].actor == old) r->aliases[i].disabled = 1;
+  for (size_t i = 0; i < r->nexamples; i++)
+    if (r->examples[i].actor == (long)fresh) r->examples[i].actor = (long)old;
+  return 0;
+}
+
 static int load_actor(loader *L, yaml_node_t *n) {
   ag_rules *r = L->r;
   int rc = want_map(L, n, "an actor");
@@ -353,6 +390,7 @@ static int load_actor(loader *L, yaml_node_t *n) {
   memset(a, 0, sizeof *a);
   a->type = -1;
   a->affiliation = -1;
+  a->layer = r->layer;
   r->nactors++;
   yaml_node_t *k, *v, *aliases = NULL;
   FOR_MAP(L, n, k, v) {
@@ -382,11 +420,18 @@ static int load_actor(loader *L, yaml_node_t *n) {
   if (!a->id) return at(L, n, "actor needs an 'id'%s", "");
   if (!ag_is_slug(a->id))
     return at(L, n, "actor id '%s' must be a slug: a-z, 0-9 and '-'", a->id);
-  if (ag_map_get(&r->actor_index, a->id, strlen(a->id), NULL))
-    return at(L, n, "duplicate actor id '%s'", a->id);
   if (!a->name) return at(L, n, "actor '%s' needs a 'name'", a->id);
   if (a->type < 0) return at(L, n, "actor '%s' needs a 'type'", a->id);
-  if (ag_map_put(&r->actor_index, a->id, strlen(a->id), idx)) return AG_ENOMEM;
+  size_t old;
+  if (ag_map_get(&r->actor_index, a->id, strlen(a->id), &old)) {
+    if (r->actors[old].layer >= r->layer)
+      return at(L, n, "duplicate actor id '%s'", a->id);
+    if ((rc = override_actor(L, n, old, idx))) return rc;
+    idx = old;
+    a = &r->actors[idx];
+  } else if (ag_map_put(&r->actor_index, a->id, strlen(a->id), idx)) {
+    return AG_ENOMEM;
+  }
   alias_opts plain = {0, NULL, NULL, NULL};
   if ((rc = add_alias(L, idx, a->name, &plain, n))) return rc;
   yaml_node_t *item;
@@ -411,13 +456,28 @@ static int load_class(loader *L, yaml_node_t *k, yaml_node_t *v) {
   const char *name = scalar(k), *s;
   int rc;
   if (!name) return at(L, k, "class names must be strings%s", "");
-  if (ag_map_get(&r->class_index, name, strlen(name), NULL))
-    return at(L, k, "duplicate class '%s'", name);
+  size_t ci;
+  ag_class *c;
   if ((rc = want_seq(L, v, "a class"))) return rc;
-  if (AG_GROW(r->classes, r->cap_classes, r->nclasses + 1)) return AG_ENOMEM;
-  ag_class *c = &r->classes[r->nclasses];
-  memset(c, 0, sizeof *c);
-  r->nclasses++;
+  if (ag_map_get(&r->class_index, name, strlen(name), &ci)) {
+    c = &r->classes[ci];
+    if (c->layer >= r->layer) return at(L, k, "duplicate class '%s'", name);
+    /* a later rule set redefines the class */
+    if (ag_buf_printf(&r->overrides, "%s:%d:%d: class '%s' replaces an earlier definition\n",
+                      L->file, (int)k->start_mark.line + 1,
+                      (int)k->start_mark.column + 1, name))
+      return AG_ENOMEM;
+    for (size_t j = 0; j < c->nentries; j++) free(c->entries[j]);
+    free(c->entries);
+    free(c->name);
+    memset(c, 0, sizeof *c);
+  } else {
+    if (AG_GROW(r->classes, r->cap_classes, r->nclasses + 1)) return AG_ENOMEM;
+    ci = r->nclasses++;
+    c = &r->classes[ci];
+    memset(c, 0, sizeof *c);
+  }
+  c->layer = r->layer;
   set_pos(L, k, c->file, sizeof c->file, &c->line, &c->col);
   if (!(c->name = ag_strdup(name))) return AG_ENOMEM;
   size_t n = (size_t)(v->data.sequence.items.top - v->data.sequence.items.start);
@@ -427,7 +487,37 @@ static int load_class(loader *L, yaml_node_t *k, yaml_node_t *v) {
     if ((rc = want_scalar(L, item, "a class entry", &s))) return rc;
     if (!(c->entries[c->nentries++] = ag_strdup(s))) return AG_ENOMEM;
   }
-  return ag_map_put(&r->class_index, name, strlen(name), r->nclasses - 1);
+  return ag_map_put(&r->class_index, name, strlen(name), ci);
+}
+
+static void relation_destroy(ag_relation *rel) {
+  for (size_t j = 0; j < rel->npats; j++) {
+    ag_seq_destroy(&rel->pats[j].seq);
+    free(rel->pats[j].text);
+  }
+  free(rel->pats);
+  free(rel->name);
+  free(rel->describe);
+  free(rel->color);
+}
+
+/* A relation of a later rule set replaces the one of the same name: the
+ * new one (the last) moves into slot old. */
+static int override_relation(loader *L, yaml_node_t *n, size_t old) {
+  ag_rules *r = L->r;
+  size_t fresh = r->nrels - 1;
+  if (ag_buf_printf(&r->overrides, "%s:%d:%d: relation '%s' replaces an earlier definition\n",
+                    L->file, (int)n->start_mark.line + 1,
+                    (int)n->start_mark.column + 1, r->rels[old].name))
+    return AG_ENOMEM;
+  relation_destroy(&r->rels[old]);
+  r->rels[old] = r->rels[fresh];
+  r->nrels--;
+  for (size_t i = 0; i < r->nexamples; i++) {
+    if (r->examples[i].relation == (long)old) r->examples[i].relation = -2; /* dropped */
+    if (r->examples[i].relation == (long)fresh) r->examples[i].relation = (long)old;
+  }
+  return 0;
 }
 
 static int load_relation(loader *L, yaml_node_t *n) {
@@ -438,6 +528,7 @@ static int load_relation(loader *L, yaml_node_t *n) {
   if (AG_GROW(r->rels, r->cap_rels, r->nrels + 1)) return AG_ENOMEM;
   ag_relation *rel = &r->rels[r->nrels];
   memset(rel, 0, sizeof *rel);
+  rel->layer = r->layer;
   r->nrels++;
   yaml_node_t *k, *v, *item;
   FOR_MAP(L, n, k, v) {
@@ -476,8 +567,13 @@ static int load_relation(loader *L, yaml_node_t *n) {
     return at(L, n, "relation name '%s' must be a slug: a-z, 0-9 and '-'",
               rel->name);
   for (size_t i = 0; i + 1 < r->nrels; i++)
-    if (strcmp(r->rels[i].name, rel->name) == 0)
-      return at(L, n, "duplicate relation '%s'", rel->name);
+    if (strcmp(r->rels[i].name, rel->name) == 0) {
+      if (r->rels[i].layer >= r->layer)
+        return at(L, n, "duplicate relation '%s'", rel->name);
+      if ((rc = override_relation(L, n, i))) return rc;
+      rel = &r->rels[i];
+      break;
+    }
   if (rel->color && (rel->color[0] != '#' || strlen(rel->color) != 7))
     return at(L, n, "relation color must look like #rrggbb, not '%s'",
               rel->color);
@@ -713,17 +809,7 @@ void ag_rules_free(ag_rules *r) {
   free(r->actors);
   for (size_t i = 0; i < r->naliases; i++) alias_destroy(&r->aliases[i]);
   free(r->aliases);
-  for (size_t i = 0; i < r->nrels; i++) {
-    ag_relation *rel = &r->rels[i];
-    for (size_t j = 0; j < rel->npats; j++) {
-      ag_seq_destroy(&rel->pats[j].seq);
-      free(rel->pats[j].text);
-    }
-    free(rel->pats);
-    free(rel->name);
-    free(rel->describe);
-    free(rel->color);
-  }
+  for (size_t i = 0; i < r->nrels; i++) relation_destroy(&r->rels[i]);
   free(r->rels);
   for (size_t i = 0; i < r->nclasses; i++) {
     ag_class *c = &r->classes[i];
@@ -753,6 +839,7 @@ void ag_rules_free(ag_rules *r) {
   ag_map_destroy(&r->actor_index);
   ag_map_destroy(&r->class_index);
   ag_map_destroy(&r->pattern_words);
+  ag_buf_destroy(&r->overrides);
   free(r);
 }
 
@@ -790,59 +877,78 @@ static int load_path(ag_rules *r, const char *path, ag_error *err) {
   return rc;
 }
 
-int ag_rules_load(ag_rules **out, const char *path, ag_error *err) {
+/* Load one rule set (a directory or a file) into r. */
+static int load_set(ag_rules *r, const char *path, ag_error *err) {
   struct stat st;
   ag_paths files = {0};
   ag_buf full;
-  ag_buf_init(&full);
-  ag_rules *r = NULL;
   int rc = 0;
-  *out = NULL;
+  ag_buf_init(&full);
   if (stat(path, &st) != 0) {
     rc = ag_err_set(err, AG_EIO, path, 0, 0, "cannot open rules: %s",
                     strerror(errno));
     goto done;
   }
-  if (!(r = rules_new())) {
-    rc = ag_err_set(err, AG_ENOMEM, path, 0, 0, "out of memory");
+  if (!S_ISDIR(st.st_mode)) {
+    rc = load_path(r, path, err);
     goto done;
   }
-  if (S_ISDIR(st.st_mode)) {
-    DIR *dp = opendir(path);
-    struct dirent *de;
-    if (!dp) {
-      rc = ag_err_set(err, AG_EIO, path, 0, 0, "cannot open rules: %s",
-                      strerror(errno));
-      goto done;
-    }
-    while ((de = readdir(dp)) != NULL && !rc) {
-      if (!is_yaml_name(de->d_name)) continue;
-      ag_buf_clear(&full);
-      if (ag_buf_printf(&full, "%s/%s", path, de->d_name) ||
-          AG_GROW(files.items, files.cap, files.n + 1) ||
-          !(files.items[files.n++] = ag_strdup(full.data)))
-        rc = ag_err_set(err, AG_ENOMEM, path, 0, 0, "out of memory");
-    }
-    closedir(dp);
-    if (rc) goto done;
-    if (files.n == 0) {
-      rc = ag_err_set(err, AG_ERULES, path, 0, 0,
-                      "no *.yaml or *.yml rules files in this directory");
-      goto done;
-    }
-    qsort(files.items, files.n, sizeof(char *), cmp_str);
-    for (size_t i = 0; i < files.n && !rc; i++)
-      rc = load_path(r, files.items[i], err);
-  } else {
-    rc = load_path(r, path, err);
+  DIR *dp = opendir(path);
+  struct dirent *de;
+  if (!dp) {
+    rc = ag_err_set(err, AG_EIO, path, 0, 0, "cannot open rules: %s",
+                    strerror(errno));
+    goto done;
   }
-  if (!rc) rc = finish(r, err);
+  while ((de = readdir(dp)) != NULL && !rc) {
+    if (!is_yaml_name(de->d_name)) continue;
+    ag_buf_clear(&full);
+    if (ag_buf_printf(&full, "%s/%s", path, de->d_name) ||
+        AG_GROW(files.items, files.cap, files.n + 1) ||
+        !(files.items[files.n++] = ag_strdup(full.data)))
+      rc = ag_err_set(err, AG_ENOMEM, path, 0, 0, "out of memory");
+  }
+  closedir(dp);
+  if (rc) goto done;
+  if (files.n == 0) {
+    rc = ag_err_set(err, AG_ERULES, path, 0, 0,
+                    "no *.yaml or *.yml rules files in this directory");
+    goto done;
+  }
+  qsort(files.items, files.n, sizeof(char *), cmp_str);
+  for (size_t i = 0; i < files.n && !rc; i++) rc = load_path(r, files.items[i], err);
 done:
   ag_paths_destroy(&files);
   ag_buf_destroy(&full);
-  if (rc) ag_rules_free(r);
-  else *out = r;
   return rc;
+}
+
+int ag_rules_load_layers(ag_rules **out, const char *const *paths, size_t n,
+                         ag_error *err) {
+  ag_rules *r = rules_new();
+  int rc = 0;
+  *out = NULL;
+  if (!r) return ag_err_set(err, AG_ENOMEM, NULL, 0, 0, "out of memory");
+  if (n == 0) rc = ag_err_set(err, AG_EUSAGE, NULL, 0, 0, "no rules given");
+  for (size_t i = 0; i < n && !rc; i++) {
+    r->layer = (int)i;
+    rc = load_set(r, paths[i], err);
+  }
+  if (!rc) rc = finish(r, err);
+  if (rc) {
+    ag_rules_free(r);
+    return rc;
+  }
+  *out = r;
+  return 0;
+}
+
+int ag_rules_load(ag_rules **out, const char *path, ag_error *err) {
+  return ag_rules_load_layers(out, &path, 1, err);
+}
+
+const char *ag_rules_overrides(const ag_rules *r) {
+  return r->overrides.data ? r->overrides.data : "";
 }
 
 void ag_rules_get_counts(const ag_rules *r, ag_rules_counts *c) {

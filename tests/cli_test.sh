@@ -718,6 +718,36 @@ expect_has "explain: a slot with no actor is a near miss" "$OUT" 'near miss: a s
 expect_has "explain: a type limit is a near miss" "$OUT" 'near miss: an actor of the wrong type for its slot'
 expect_lacks "explain: writes no graph" "$OUT" '<graphml'
 
+# ---- layered rule sets ---------------------------------------------------------------
+
+mkdir -p "$T/layer"
+cat > "$T/layer/mine.yaml" <<'YAML'
+actors:
+  - id: lazarus-group
+    name: Lazarus (APT)
+    type: group
+    aliases: [Lazarus]
+  - id: my-sony
+    name: Sony Group
+    type: company
+    aliases: [Sony Pictures]
+YAML
+run "$AG" check -r "$RULES" -r "$T/layer/mine.yaml"
+expect_rc "layers: check exits 0" 0
+expect_has "layers: check lists an actor override" "$OUT" "mine.yaml:2:5: actor 'lazarus-group' replaces an earlier definition"
+expect_has "layers: check lists an alias override" "$OUT" "alias 'Sony Pictures' now names 'my-sony' instead of 'sony-pictures'"
+printf 'Lazarus attacked Sony Pictures.\n' > "$T/layer.txt"
+run "$AG" extract -q -r "$RULES" -r "$T/layer/mine.yaml" "$T/layer.txt"
+expect_has "layers: the later name wins" "$OUT" '<data key="v_label">Lazarus (APT)</data>'
+expect_has "layers: the later alias wins" "$OUT" 'target="my-sony"'
+cat > "$T/layer/dup.yaml" <<'YAML'
+actors:
+  - {id: x, name: X One, type: group}
+  - {id: x, name: X Two, type: group}
+YAML
+run "$AG" check -r "$RULES" -r "$T/layer/dup.yaml"
+expect_rc "layers: a duplicate inside one set is still an error" 1
+
 # ---- summary --------------------------------------------------------------------
 
 echo "cli: $PASS passed, $FAIL failed"
