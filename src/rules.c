@@ -490,6 +490,95 @@ static int load_class(loader *L, yaml_node_t *k, yaml_node_t *v) {
   return ag_map_put(&r->class_index, name, strlen(name), ci);
 }
 
+/* ---- verb frames ------------------------------------------------------------ */
+
+static int add_pattern(loader *L, ag_relation *rel, const char *text,
+                       yaml_node_t *pos) {
+  if (AG_GROW(rel->pats, rel->cap_pats, rel->npats + 1)) return AG_ENOMEM;
+  ag_pattern *p = &rel->pats[rel->npats];
+  memset(p, 0, sizeof *p);
+  if (!(p->text = ag_strdup(text))) return AG_ENOMEM;
+  set_pos(L, pos, p->file, sizeof p->file, &p->line, &p->col);
+  rel->npats++;
+  return 0;
+}
+
+/* A word becomes "word~" (every form); a $CLASS or a group stays as it is. */
+static void as_forms(char *out, size_t size, const char *w) {
+  size_t n = strlen(w);
+  if (w[0] == '$' || w[0] == '(' || (n && w[n - 1] == '~'))
+    snprintf(out, size, "%s", w);
+  else
+    snprintf(out, size, "%s~", w);
+}
+
+/* frames: - {verb: steal, prep: from, noun: (theft|heist), noun-prep: from}
+ * derives the active, passive, participle and nominal patterns. */
+static int load_frame(loader *L, yaml_node_t *n, ag_relation *rel) {
+  const char *verb = NULL, *prep = NULL, *noun = NULL, *nprep = NULL;
+  const char *stypes = NULL, *ttypes = NULL;
+  yaml_node_t *k, *v;
+  int rc = want_map(L, n, "a frame");
+  if (rc) return rc;
+  FOR_MAP(L, n, k, v) {
+    const char *key = scalar(k), *val = scalar(v);
+    if (!key || !val) return at(L, k, "frame fields must be strings%s", "");
+    if (strcmp(key, "verb") == 0) verb = val;
+    else if (strcmp(key, "prep") == 0) prep = val;
+    else if (strcmp(key, "noun") == 0) noun = val;
+    else if (strcmp(key, "noun-prep") == 0) nprep = val;
+    else if (strcmp(key, "source") == 0) stypes = val;
+    else if (strcmp(key, "target") == 0) ttypes = val;
+    else return at(L, k, "unknown frame field '%s' (verb, prep, noun, noun-prep, source, target)", key);
+  }
+  if (!verb) return at(L, n, "a frame needs a 'verb'%s", "");
+  char V[256], N[256], P[256], NP[256], buf[1200];
+  const char *be = "(is|are|was|were|be|been|being)";
+  as_forms(V, sizeof V, verb);
+  snprintf(P, sizeof P, "(%s)", prep ? prep : "");
+  snprintf(NP, sizeof NP, "(%s)", nprep ? nprep : prep ? prep : "on|against|of");
+  const char *forms[8];
+  char store[8][1200];
+  size_t nf = 0;
+  if (!prep) {
+    snprintf(store[nf], sizeof store[nf], "{source} %s {target}", V);          /* A hacked B */
+    forms[nf] = store[nf], nf++;
+    snprintf(store[nf], sizeof store[nf], "{target} %s %s ...3 by {source}", be, V); /* B was hacked by A */
+    forms[nf] = store[nf], nf++;
+    snprintf(store[nf], sizeof store[nf], "{target} , %s by {source}", V);      /* B, hacked by A, */
+    forms[nf] = store[nf], nf++;
+  } else {
+    snprintf(store[nf], sizeof store[nf], "{source} %s ...6 %s {target}", V, P); /* A stole X from B */
+    forms[nf] = store[nf], nf++;
+    snprintf(store[nf], sizeof store[nf], "%s %s {target} ...4 by {source}", V, P); /* stolen from B by A */
+    forms[nf] = store[nf], nf++;
+  }
+  if (noun) {
+    as_forms(N, sizeof N, noun);
+    snprintf(store[nf], sizeof store[nf], "{source} 's ...2 %s ...4 %s {target}", N, NP); /* A's attack on B */
+    forms[nf] = store[nf], nf++;
+    snprintf(store[nf], sizeof store[nf], "%s ...4 %s {target} ...4 by {source}", N, NP); /* the attack on B by A */
+    forms[nf] = store[nf], nf++;
+    snprintf(store[nf], sizeof store[nf], "%s by {source} ...4 %s {target}", N, NP); /* attacks by A on B */
+    forms[nf] = store[nf], nf++;
+  }
+  /* type limits: {source} -> {source:state|group} */
+  char S[160], T[160];
+  snprintf(S, sizeof S, "{source%s%s}", stypes ? ":" : "", stypes ? stypes : "");
+  snprintf(T, sizeof T, "{target%s%s}", ttypes ? ":" : "", ttypes ? ttypes : "");
+  for (size_t i = 0; i < nf; i++) {
+    size_t o = 0;
+    for (const char *f = forms[i]; *f && o + 200 < sizeof buf;) {
+      if (!strncmp(f, "{source}", 8)) o += (size_t)snprintf(buf + o, sizeof buf - o, "%s", S), f += 8;
+      else if (!strncmp(f, "{target}", 8)) o += (size_t)snprintf(buf + o, sizeof buf - o, "%s", T), f += 8;
+      else buf[o++] = *f++;
+    }
+    buf[o] = '\0';
+    if ((rc = add_pattern(L, rel, buf, n))) return rc;
+  }
+  return 0;
+}
+
 static void relation_destroy(ag_relation *rel) {
   for (size_t j = 0; j < rel->npats; j++) {
     ag_seq_destroy(&rel->pats[j].seq);
@@ -558,6 +647,9 @@ static int load_relation(loader *L, yaml_node_t *n) {
       }
     } else if (strcmp(key, "examples") == 0) {
       rc = load_examples(L, v, (long)(r->nrels - 1), -1);
+    } else if (strcmp(key, "frames") == 0) {
+      if ((rc = want_seq(L, v, "frames"))) return rc;
+      FOR_SEQ(L, v, item) if ((rc = load_frame(L, item, rel))) return rc;
     } else
       rc = at(L, k, "unknown relation field '%s'", key);
     if (rc) return rc;

@@ -177,10 +177,61 @@ static void test_aliases(void) {
   CHECK_STR(edges("North Korea attacked DPRK."), "");
 }
 
+/* A verb frame derives active, passive, participle and nominal patterns. */
+static void test_frames(void) {
+  const char *yaml =
+      "actors:\n"
+      "  - {id: lazarus, name: Lazarus, type: group}\n"
+      "  - {id: sony, name: Sony, type: company}\n"
+      "  - {id: bb, name: Bangladesh Bank, type: bank}\n"
+      "relations:\n"
+      "  - name: attacked\n"
+      "    frames: [{verb: hack, noun: (hack|attack), noun-prep: on|of}]\n"
+      "  - name: stole-from\n"
+      "    frames: [{verb: steal, prep: from|out of, noun: theft}]\n";
+  static const char *const cases[][2] = {
+      {"Lazarus hacked Sony.", "lazarus attacked sony;"},
+      {"Sony was hacked by Lazarus.", "lazarus attacked sony;"},
+      {"Sony, hacked by Lazarus, recovered.", "lazarus attacked sony;"},
+      {"Lazarus's attack on Sony shocked Hollywood.", "lazarus attacked sony;"},
+      {"The hack of Sony by Lazarus shocked Hollywood.", "lazarus attacked sony;"},
+      {"Lazarus stole $81 million from Bangladesh Bank.", "lazarus stole-from bb;"},
+      {"$81 million was stolen from Bangladesh Bank by Lazarus.", "lazarus stole-from bb;"},
+      {"The theft of $81 million from Bangladesh Bank by Lazarus was huge.", "lazarus stole-from bb;"},
+  };
+  ag_rules *r = NULL;
+  ag_error err;
+  CHECK(ag_rules_load_string(&r, yaml, strlen(yaml), "frames", &err) == 0);
+  if (!r) return;
+  ag_rules_counts c;
+  ag_rules_get_counts(r, &c);
+  CHECK(c.patterns == 6 + 5);
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    ag_extractor *ex = NULL;
+    ag_graph *g = NULL;
+    char got[512] = "";
+    if (ag_extractor_new(&ex, r, NULL) == 0 &&
+        ag_extractor_add(ex, "f", cases[i][0], strlen(cases[i][0]), &err) == 0 &&
+        ag_extractor_graph(&g, ex, &err) == 0)
+      for (size_t e = 0; e < ag_graph_edge_count(g); e++) {
+        const char *src, *rel, *tgt;
+        ag_graph_edge(g, e, &src, &rel, &tgt);
+        snprintf(got + strlen(got), sizeof got - strlen(got), "%s %s %s;", src, rel, tgt);
+      }
+    CHECK_STR(got, cases[i][1]);
+    ag_graph_free(g);
+    ag_extractor_free(ex);
+  }
+  ag_rules_free(r);
+  CHECK_STR(load_error("relations:\n  - {name: r, frames: [{noun: theft}]}\n"),
+            "t.yaml:2:24: a frame needs a 'verb'");
+}
+
 int main(void) {
   test_counts();
   test_errors();
   test_files();
   test_aliases();
+  test_frames();
   return check_summary("rules");
 }
