@@ -97,9 +97,10 @@ typedef struct ag_extract_options {
                          pattern behind it */
   int explain;        /* with trace: also near misses (a pattern that fails
                          only on an actor type or a slot with no actor) */
+  int provenance;     /* keep every assertion's provenance for JSONL */
 } ag_extract_options;
 
-#define AG_EXTRACT_OPTIONS_INIT {0, 0, 0, NULL, 0}
+#define AG_EXTRACT_OPTIONS_INIT {0, 0, 0, NULL, 0, 0}
 
 typedef struct ag_extract_counts {
   size_t articles, sentences, mentions, assertions;
@@ -168,19 +169,30 @@ int ag_graph_edge(const ag_graph *graph, size_t i, const char **source,
  * "negated": the strongest of its mentions), confidence (0..1, lowered by
  * hedges such as "suspected"), amount (total money over its mentions; NaN
  * when none), currency ("USD"..., "mixed"), amounts (each, " | "-joined),
- * attributed_by (ids of who reported it: "according to the FBI"). */
+ * attributed_by (ids of who reported it: "according to the FBI"),
+ * source_role and target_role (role words: "hackers" in "North Korean
+ * hackers"). */
 const void *ag_graph_igraph(const ag_graph *graph);
+
+/* The provenance of every assertion as JSON lines (article, date, sentence,
+ * byte offsets, source, relation, target, the words of each, the rule and
+ * pattern, the matched text, modality, confidence, coreference, attribution,
+ * amount); "" unless extracted with opts.provenance.  Borrowed. */
+const char *ag_graph_provenance(const ag_graph *graph, size_t *len);
 
 /* ---- Export ----------------------------------------------------------- */
 
 typedef enum ag_format {
   AG_FORMAT_UNKNOWN = 0,
   AG_FORMAT_GRAPHML,
-  AG_FORMAT_DOT
+  AG_FORMAT_DOT,
+  AG_FORMAT_JSONL  /* provenance: one JSON object per assertion */
 } ag_format;
 
-/* Format named by a path's extension (".graphml", ".dot", ".gv") or by a
- * format name ("graphml", "dot"); AG_FORMAT_UNKNOWN otherwise. */
+/* Format named by a path's extension (".graphml", ".dot", ".gv", ".jsonl")
+ * or by a format name ("graphml", "dot", "jsonl"); AG_FORMAT_UNKNOWN
+ * otherwise.  JSONL holds the provenance of every assertion and needs
+ * ag_extract_options.provenance. */
 ag_format ag_format_from_path(const char *path);
 ag_format ag_format_from_name(const char *name);
 

@@ -7,6 +7,7 @@
 ag_format ag_format_from_name(const char *name) {
   if (strcmp(name, "graphml") == 0) return AG_FORMAT_GRAPHML;
   if (strcmp(name, "dot") == 0 || strcmp(name, "gv") == 0) return AG_FORMAT_DOT;
+  if (strcmp(name, "jsonl") == 0) return AG_FORMAT_JSONL;
   return AG_FORMAT_UNKNOWN;
 }
 
@@ -41,6 +42,21 @@ int ag_xml_escape(ag_buf *b, const char *s, int attribute) {
   return rc;
 }
 
+int ag_json_escape(ag_buf *b, const char *s) {
+  int rc = 0;
+  for (; *s && !rc; s++) {
+    unsigned char c = (unsigned char)*s;
+    if (c == '"') rc = ag_buf_puts(b, "\\\"");
+    else if (c == '\\') rc = ag_buf_puts(b, "\\\\");
+    else if (c == '\n') rc = ag_buf_puts(b, "\\n");
+    else if (c == '\t') rc = ag_buf_puts(b, "\\t");
+    else if (c == '\r') rc = ag_buf_puts(b, "\\r");
+    else if (c < 0x20 || c == 0x7F) rc = ag_buf_printf(b, "\\u%04x", c);
+    else rc = ag_buf_putc(b, (char)c);
+  }
+  return rc;
+}
+
 int ag_dot_escape(ag_buf *b, const char *s) {
   int rc = 0;
   for (; *s && !rc; s++) {
@@ -60,6 +76,12 @@ static int render(const ag_graph *g, ag_format format, ag_buf *out,
   switch (format) {
     case AG_FORMAT_GRAPHML: rc = ag_write_graphml(g, out); break;
     case AG_FORMAT_DOT: rc = ag_write_dot(g, out); break;
+    case AG_FORMAT_JSONL: {
+      size_t n;
+      const char *p = ag_graph_provenance(g, &n);
+      rc = ag_buf_add(out, p, n);
+      break;
+    }
     default:
       return ag_err_set(err, AG_EUSAGE, NULL, 0, 0, "unknown output format");
   }

@@ -27,6 +27,7 @@ typedef struct edge_rec {
   ag_buf amounts;      /* each amount, " | "-joined */
   size_t namounts;
   ag_buf attributed;   /* ids of who reported it, " | "-joined */
+  ag_buf roles[2];     /* role words of the source and target mentions */
   char first[11], last[11];
   char *evidence;
   ag_buf sources;
@@ -44,11 +45,15 @@ struct ag_extractor {
   ag_map edge_index;
   ag_doc doc;
   ag_match_result mr;
+  ag_buf provenance;   /* JSON lines, when opts.provenance */
+  ag_buf scratch;
 };
 
 struct ag_graph {
   igraph_t g;
-  int live; /* g was initialised and must be destroyed */
+  int live;         /* g was initialised and must be destroyed */
+  char *provenance; /* one JSON object per assertion, when collected */
+  size_t nprovenance;
 };
 
 /* ---- igraph set-up: errors become values, not aborts ---------------------- */
@@ -78,6 +83,8 @@ static void igraph_setup(void) {
   igraph_set_warning_handler(on_igraph_warning);
   done = 1;
 }
+
+static const char *const MODALITY[] = {"asserted", "hypothetical", "negated"};
 
 /* ---- extractor ------------------------------------------------------------ */
 
@@ -116,11 +123,15 @@ void ag_extractor_free(ag_extractor *ex) {
     ag_buf_destroy(&ex->edges[i].sources);
     ag_buf_destroy(&ex->edges[i].amounts);
     ag_buf_destroy(&ex->edges[i].attributed);
+    ag_buf_destroy(&ex->edges[i].roles[0]);
+    ag_buf_destroy(&ex->edges[i].roles[1]);
   }
   free(ex->edges);
   ag_map_destroy(&ex->edge_index);
   ag_doc_destroy(&ex->doc);
   ag_match_result_destroy(&ex->mr);
+  ag_buf_destroy(&ex->provenance);
+  ag_buf_destroy(&ex->scratch);
   free(ex);
 }
 
@@ -215,6 +226,20 @@ static int add_unique(ag_buf *list, const char *item) {
   return ag_buf_puts(list, item);
 }
 
+/* Text of tokens [from, to) of the current article, whitespace squeezed. */
+static int span_text(ag_extractor *ex, size_t from, size_t to, ag_buf *out,
+                     size_t max) {
+  ag_buf_clear(out);
+  if (from >= to) return ag_buf_add(out, "", 0);
+  const ag_token *a = &ex->doc.toks[from], *b = &ex->doc.toks[to - 1];
+  return ag_squeeze(out, ex->doc.text + a->start, b->start + b->len - a->start, max);
+}
+
+/* The role words of a mention: "hackers" in "North Korean hackers". */
+static int role_text(ag_extractor *ex, const ag_mention *m, ag_buf *out) {
+  return span_text(ex, m->alias_end, m->end, out, 80);
+}
+
 #define MAX_AMOUNTS_SHOWN 20
 
 static int add_amount(edge_rec *e, const ag_assertion *as) {
@@ -255,6 +280,12 @@ static int add_edge(ag_extractor *ex, const ag_assertion *as, size_t article,
   if (as->reporter >= 0 &&
       (rc = add_unique(&e->attributed, ag_actor_at(ex->r, &ex->unk, (size_t)as->reporter)->id)))
     return rc;
+  long ms[2] = {as->smention, as->tmention};
+  for (int k = 0; k < 2; k++) {
+    if (ms[k] < 0) continue;
+    if ((rc = role_text(ex, &ex->mr.mentions[ms[k]], &ex->scratch))) return rc;
+    if (ex->scratch.len && (rc = add_unique(&e->roles[k], ex->scratch.data))) return rc;
+  }
   e->mentions++;
   if (e->articles == 0 || e->last_article != article) {
     e->articles++;
@@ -265,6 +296,73 @@ static int add_edge(ag_extractor *ex, const ag_assertion *as, size_t article,
   }
   see_date(e->first, e->last, date);
   return 0;
+}
+
+/* ---- provenance: one JSON object per assertion ------------------------------ */
+
+static int json_field(ag_buf *b, const char *name, const char *value, int first) {
+  int rc = ag_buf_printf(b, "%s\"%s\":\"", first ? "" : ",", name);
+  if (!rc) rc = ag_json_escape(b, value);
+  if (!rc) rc = ag_buf_putc(b, '"');
+  return rc;
+}
+
+static int json_mention(ag_extractor *ex, ag_buf *b, const char *name, long mi) {
+  if (mi < 0) return 0;
+  const ag_mention *m = &ex->mr.mentions[mi];
+  int rc = span_text(ex, m->first, m->end, &ex->scratch, 200);
+  if (!rc) rc = json_field(b, name, ex->scratch.data, 0);
+  if (!rc && m->coref) {
+    char key[64];
+    snprintf(key, sizeof key, "%s_coreference", name[0] == 's' ? "source" : "target");
+    rc = json_field(b, key, ag_actor_at(ex->r, &ex->unk, m->actor)->id, 0);
+  }
+  return rc;
+}
+
+static int write_provenance(ag_extractor *ex, const ag_assertion *as, const char *id,
+                            const char *date, size_t off) {
+  static const char *const HOW[] = {"pattern", "dictionary affiliation", "reporting frame"};
+  ag_buf *b = &ex->provenance;
+  const ag_sentence *s = &ex->doc.sents[as->sentence];
+  const ag_token *t0 = &ex->doc.toks[s->first], *t1 = &ex->doc.toks[s->first + s->count - 1];
+  char rule[400];
+  int rc = ag_buf_putc(b, '{');
+  if (!rc) rc = json_field(b, "article", id, 1);
+  if (!rc) rc = json_field(b, "date", date, 0);
+  if (!rc) rc = ag_buf_printf(b, ",\"sentence\":%zu,\"start\":%zu,\"end\":%zu",
+                              as->sentence + 1, off + t0->start, off + t1->start + t1->len);
+  if (!rc) rc = json_field(b, "source", ag_actor_at(ex->r, &ex->unk, as->source)->id, 0);
+  if (!rc) rc = json_field(b, "relation", ex->r->rels[as->relation].name, 0);
+  if (!rc) rc = json_field(b, "target", ag_actor_at(ex->r, &ex->unk, as->target)->id, 0);
+  if (!rc) rc = json_mention(ex, b, "source_text", as->smention);
+  if (!rc) rc = json_mention(ex, b, "target_text", as->tmention);
+  if (!rc) rc = json_field(b, "how", HOW[as->how], 0);
+  if (!rc && as->pattern) {
+    snprintf(rule, sizeof rule, "%s:%d", as->pattern->file, as->pattern->line);
+    rc = json_field(b, "rule", rule, 0);
+    if (!rc) rc = json_field(b, "pattern", as->pattern->text, 0);
+  }
+  if (!rc && as->match_end > as->match_first) {
+    const ag_token *m0 = &ex->doc.toks[as->match_first];
+    const ag_token *m1 = &ex->doc.toks[as->match_end - 1];
+    rc = ag_buf_printf(b, ",\"match_start\":%zu,\"match_end\":%zu", off + m0->start,
+                       off + m1->start + m1->len);
+    if (!rc) rc = span_text(ex, as->match_first, as->match_end, &ex->scratch, 600);
+    if (!rc) rc = json_field(b, "matched", ex->scratch.data, 0);
+  }
+  if (!rc) rc = json_field(b, "modality", MODALITY[as->modality], 0);
+  if (!rc) rc = ag_buf_printf(b, ",\"confidence\":%.15g", as->confidence);
+  if (!rc && as->reporter >= 0)
+    rc = json_field(b, "attributed_by", ag_actor_at(ex->r, &ex->unk, (size_t)as->reporter)->id, 0);
+  if (!rc && as->has_amount) {
+    rc = ag_buf_printf(b, ",\"amount\":%.15g", as->amount);
+    if (!rc) rc = json_field(b, "currency", as->currency, 0);
+  }
+  if (!rc) rc = span_text(ex, s->first, s->first + s->count, &ex->scratch, 2000);
+  if (!rc) rc = json_field(b, "text", ex->scratch.data, 0);
+  if (!rc) rc = ag_buf_puts(b, "}\n");
+  return rc;
 }
 
 int ag_extractor_add(ag_extractor *ex, const char *id, const char *text,
@@ -296,8 +394,11 @@ int ag_extractor_add(ag_extractor *ex, const char *id, const char *text,
   ex->counts.assertions += ex->mr.nasserts;
   ex->counts.dropped_negated += ex->mr.dropped_negated;
   ex->counts.dropped_hypothetical += ex->mr.dropped_hypothetical;
-  for (size_t i = 0; i < ex->mr.nasserts && !rc; i++)
+  for (size_t i = 0; i < ex->mr.nasserts && !rc; i++) {
     rc = add_edge(ex, &ex->mr.asserts[i], article, clean_id, date);
+    if (!rc && ex->opts.provenance)
+      rc = write_provenance(ex, &ex->mr.asserts[i], clean_id, date, off);
+  }
   if (rc) ag_err_set(err, rc, id, 0, 0, "out of memory");
 done:
   /* the doc points into clean: forget it before freeing */
@@ -329,8 +430,6 @@ static int cmp_edge(const void *a, const void *b) {
   if (!c) c = strcmp(sort_id(x->tgt), sort_id(y->tgt));
   return c;
 }
-
-static const char *const MODALITY[] = {"asserted", "hypothetical", "negated"};
 
 static const char *relation_color(const ag_relation *rel) {
   static const char *const palette[] = {"#1f77b4", "#ff7f0e", "#2ca02c",
@@ -404,6 +503,8 @@ static int set_edge_attrs(igraph_t *g, const ag_extractor *ex,
     IG(SETEAS(g, "currency", i, e->currency));
     IG(SETEAS(g, "amounts", i, e->amounts.data ? e->amounts.data : ""));
     IG(SETEAS(g, "attributed_by", i, e->attributed.data ? e->attributed.data : ""));
+    IG(SETEAS(g, "source_role", i, e->roles[0].data ? e->roles[0].data : ""));
+    IG(SETEAS(g, "target_role", i, e->roles[1].data ? e->roles[1].data : ""));
     IG(SETEAN(g, "symmetric", i, rel->symmetric ? 1.0 : 0.0));
   }
 done:
@@ -458,6 +559,13 @@ int ag_extractor_graph(ag_graph **out, const ag_extractor *ex, ag_error *err) {
   if ((rc = set_vertex_attrs(&g->g, ex, actor_order, nv)) ||
       (rc = set_edge_attrs(&g->g, ex, edge_order, ex->nedges)))
     goto done;
+  if (ex->provenance.len) {
+    if (!(g->provenance = ag_strndup(ex->provenance.data, ex->provenance.len))) {
+      rc = AG_ENOMEM;
+      goto done;
+    }
+    g->nprovenance = ex->provenance.len;
+  }
   *out = g;
   g = NULL;
 done:
@@ -477,6 +585,7 @@ done:
 void ag_graph_free(ag_graph *g) {
   if (!g) return;
   if (g->live) igraph_destroy(&g->g);
+  free(g->provenance);
   free(g);
 }
 
@@ -507,3 +616,8 @@ int ag_graph_edge(const ag_graph *g, size_t i, const char **source,
 }
 
 const void *ag_graph_igraph(const ag_graph *g) { return &g->g; }
+
+const char *ag_graph_provenance(const ag_graph *g, size_t *len) {
+  if (len) *len = g->nprovenance;
+  return g->provenance ? g->provenance : "";
+}

@@ -354,7 +354,14 @@ typedef struct ag_assertion {
   int has_amount;         /* money in the match: amount of currency */
   double amount;
   char currency[8];
+  /* provenance */
+  const ag_pattern *pattern; /* the pattern that matched; NULL when made by: */
+  int how;                /* AG_HOW_* */
+  size_t match_first, match_end;  /* matched tokens */
+  long smention, tmention;        /* mention indexes in the result, or -1 */
 } ag_assertion;
+
+enum { AG_HOW_PATTERN, AG_HOW_DICTIONARY, AG_HOW_REPORTING };
 
 typedef struct ag_match_result {
   ag_mention *mentions;
@@ -390,6 +397,7 @@ int ag_write_graphml(const ag_graph *g, ag_buf *out);
 int ag_write_dot(const ag_graph *g, ag_buf *out);
 
 /* Escapers append to b. */
+int ag_json_escape(ag_buf *b, const char *s);
 int ag_xml_escape(ag_buf *b, const char *s, int attribute);
 int ag_dot_escape(ag_buf *b, const char *s);
 

@@ -33,9 +33,10 @@ static const option OPTIONS[] = {
      "$ACTORGRAPH_RULES, the installed rules, else ./rules"},
     {OPT_OUTPUT, 'o', "output", "OUT", CMD_EXTRACT,
      "write the graph to OUT (repeatable); the format follows the extension "
-     "(.graphml, .dot); '-' or no -o writes GraphML to stdout"},
+     "(.graphml, .dot; .jsonl: one JSON object per assertion with its "
+     "provenance); '-' or no -o writes GraphML to stdout"},
     {OPT_FORMAT, 'f', "format", "FMT", CMD_EXTRACT,
-     "force the format of every output: graphml or dot"},
+     "force the format of every output: graphml, dot or jsonl"},
     {OPT_ISOLATED, 0, "keep-isolated", NULL, CMD_EXTRACT,
      "keep actors that are mentioned but take part in no relation"},
     {OPT_NO_UNKNOWN, 0, "no-unknown", NULL, CMD_EXTRACT | CMD_EXPLAIN,
@@ -264,14 +265,14 @@ static int cmd_explain(const args *a) {
 static int output_formats(const args *a, ag_format *formats) {
   ag_format forced = AG_FORMAT_UNKNOWN;
   if (a->format && (forced = ag_format_from_name(a->format)) == AG_FORMAT_UNKNOWN)
-    return usage_error("unknown format (graphml, dot)", a->format);
+    return usage_error("unknown format (graphml, dot, jsonl)", a->format);
   for (size_t i = 0; i < a->noutputs; i++) {
     formats[i] = forced;
     if (!forced && strcmp(a->outputs[i], "-") == 0) formats[i] = AG_FORMAT_GRAPHML;
     if (!formats[i]) formats[i] = ag_format_from_path(a->outputs[i]);
     if (!formats[i])
       return usage_error("cannot tell the format from the extension "
-                         "(.graphml, .dot); use --format",
+                         "(.graphml, .dot, .jsonl); use --format",
                          a->outputs[i]);
   }
   return EXIT_OK;
@@ -329,6 +330,9 @@ static int cmd_extract(const args *a) {
   opts.keep_isolated = a->keep_isolated;
   opts.no_unknown = a->no_unknown;
   opts.keep_modal = a->keep_modal;
+  for (size_t i = 0; i < a->noutputs; i++)
+    opts.provenance |= formats[i] == AG_FORMAT_JSONL;
+  if (a->format && ag_format_from_name(a->format) == AG_FORMAT_JSONL) opts.provenance = 1;
   if (a->trace) opts.trace = stderr;
   if (ag_extractor_new(&ex, rules, &opts)) {
     fprintf(stderr, "actorgraph: out of memory\n");

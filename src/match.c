@@ -42,6 +42,8 @@ typedef struct mstate {
   const ag_mention *mentions;
   size_t start;               /* where this attempt started */
   size_t list[2][MAX_LIST], nlist[2];
+  const ag_mention *mlist[2][MAX_LIST]; /* the mention behind each */
+  const ag_pattern *pattern;            /* the pattern being run */
   size_t match_end;
   long budget;
   int use_skip;
@@ -172,6 +174,7 @@ static int run_slot(mstate *st, const ag_el *els, size_t n, size_t i,
     if (p == pos && special_at(st, AG_SP_PREFIX, pos)) p = pos + special_at(st, AG_SP_PREFIX, pos);
     if (p >= st->end) return 0;
     st->list[e->slot][0] = NO_ACTOR;
+    st->mlist[e->slot][0] = NULL;
     st->nlist[e->slot] = 1;
     st->relaxed = 1;
     return run(st, els, n, i + 1, p + 1, next);
@@ -187,7 +190,9 @@ static int run_slot(mstate *st, const ag_el *els, size_t n, size_t i,
       ((i + 1 == n && !next) || (i + 1 < n && els[i + 1].kind == AG_EL_GAP)))
     return 0;
   size_t items[MAX_LIST], ends[MAX_LIST], k = 0, last_and = 0;
+  const ag_mention *ms[MAX_LIST];
   int subject = i == 0 && !next; /* the first slot of a pattern */
+  ms[k] = m;
   items[k] = m->actor;
   ends[k++] = m->end;
   while (k < MAX_LIST) {
@@ -207,6 +212,7 @@ static int run_slot(mstate *st, const ag_el *els, size_t n, size_t i,
     const ag_mention *mm = mention(st, q);
     if (!mm || !type_ok(st, e, mm)) break;
     if (conj) last_and = k;
+    ms[k] = mm;
     items[k] = mm->actor;
     ends[k++] = mm->end;
   }
@@ -215,6 +221,7 @@ static int run_slot(mstate *st, const ag_el *els, size_t n, size_t i,
   k = last_and + 1;
   for (size_t len = k; len > 0; len--) {
     memcpy(st->list[e->slot], items, len * sizeof(size_t));
+    memcpy(st->mlist[e->slot], ms, len * sizeof ms[0]);
     st->nlist[e->slot] = len;
     if (run(st, els, n, i + 1, ends[len - 1], next)) return 1;
     /* the subject closes an interjection: "Gangs, e.g. Conti and LockBit,
@@ -686,67 +693,98 @@ static int modality(mstate *st, size_t from, size_t to, double *confidence) {
   return mod;
 }
 
-/* Add (src, rel, tgt) for this sentence once; a second match keeps the
- * stronger modality and the higher confidence. */
-static int add_assertion(ag_match_result *m, size_t sfirst, size_t src,
-                         size_t rel, size_t tgt, size_t sentence, int mod,
-                         double confidence, const mstate *st) {
-  if (src == tgt) return 0;
+/* Add the assertion for this sentence once; a second match of the same
+ * (source, relation, target) keeps the stronger modality, the higher
+ * confidence, a reporter and an amount. */
+static int add_assertion(ag_match_result *m, size_t sfirst, const ag_assertion *x) {
+  if (x->source == x->target) return 0;
   for (size_t i = sfirst; i < m->nasserts; i++) {
     ag_assertion *a = &m->asserts[i];
-    if (a->source == src && a->target == tgt && a->relation == rel) {
-      if (mod < a->modality) a->modality = mod;
-      if (confidence > a->confidence) a->confidence = confidence;
-      if (st && st->reporter >= 0 && a->reporter < 0) a->reporter = st->reporter;
-      if (st && st->has_amount && !a->has_amount) {
-        a->has_amount = 1;
-        a->amount = st->amount;
-        memcpy(a->currency, st->currency, sizeof a->currency);
-      }
-      return 0;
+    if (a->source != x->source || a->target != x->target || a->relation != x->relation)
+      continue;
+    if (x->modality < a->modality) a->modality = x->modality;
+    if (x->confidence > a->confidence) a->confidence = x->confidence;
+    if (x->reporter >= 0 && a->reporter < 0) a->reporter = x->reporter;
+    if (x->has_amount && !a->has_amount) {
+      a->has_amount = 1;
+      a->amount = x->amount;
+      memcpy(a->currency, x->currency, sizeof a->currency);
     }
+    return 0;
   }
   if (AG_GROW(m->asserts, m->cap_asserts, m->nasserts + 1)) return AG_ENOMEM;
-  ag_assertion *a = &m->asserts[m->nasserts++];
-  a->source = src;
-  a->target = tgt;
-  a->relation = rel;
-  a->sentence = sentence;
-  a->modality = mod;
-  a->confidence = confidence;
-  a->reporter = st ? st->reporter : -1;
-  a->has_amount = st && st->has_amount;
-  a->amount = a->has_amount ? st->amount : 0;
-  memcpy(a->currency, a->has_amount ? st->currency : "", a->has_amount ? sizeof a->currency : 1);
+  m->asserts[m->nasserts++] = *x;
   return 0;
 }
 
+/* An assertion with no match behind it (the dictionary, a reporter). */
+static ag_assertion plain_assertion(size_t s, size_t rel, size_t t, size_t sentence,
+                                    int how) {
+  ag_assertion a;
+  memset(&a, 0, sizeof a);
+  a.source = s;
+  a.target = t;
+  a.relation = rel;
+  a.sentence = sentence;
+  a.modality = AG_MOD_ASSERTED;
+  a.confidence = 1.0;
+  a.reporter = -1;
+  a.how = how;
+  a.smention = a.tmention = -1;
+  return a;
+}
+
 static int affiliated(const ag_rules *r, size_t a, size_t b);
+
+static long mention_index(const mstate *st, const ag_match_result *m,
+                          const ag_mention *x) {
+  (void)st;
+  return x ? (long)(x - m->mentions) : -1;
+}
 
 static int emit(mstate *st, ag_match_result *m, size_t sfirst, size_t rel,
                 size_t sentence, int mod, double confidence) {
   const ag_relation *R = &st->r->rels[rel];
   for (size_t a = 0; a < st->nlist[0]; a++)
     for (size_t b = 0; b < st->nlist[1]; b++) {
-      size_t s = st->list[0][a], t = st->list[1][b];
+      ag_assertion x = plain_assertion(st->list[0][a], rel, st->list[1][b], sentence,
+                                       AG_HOW_PATTERN);
+      x.smention = mention_index(st, m, st->mlist[0][a]);
+      x.tmention = mention_index(st, m, st->mlist[1][b]);
       /* the dictionary knows who belongs to whom: "the GRU, which is linked
        * to APT28" still gives APT28 affiliated-with GRU */
       int swap = R->symmetric
-                     ? strcmp(ACTOR(st, s)->id, ACTOR(st, t)->id) > 0
-                     : (long)rel == st->r->rel_affiliated && t < st->r->nactors &&
-                           s < st->r->nactors && affiliated(st->r, t, s);
+                     ? strcmp(ACTOR(st, x.source)->id, ACTOR(st, x.target)->id) > 0
+                     : (long)rel == st->r->rel_affiliated && x.target < st->r->nactors &&
+                           x.source < st->r->nactors &&
+                           affiliated(st->r, x.target, x.source);
       if (swap) {
-        size_t tmp = s;
-        s = t;
-        t = tmp;
+        size_t t = x.source;
+        long tm = x.smention;
+        x.source = x.target, x.smention = x.tmention;
+        x.target = t, x.tmention = tm;
       }
-      if (add_assertion(m, sfirst, s, rel, t, sentence, mod, confidence, st))
-        return AG_ENOMEM;
+      x.modality = mod;
+      x.confidence = confidence;
+      x.reporter = st->reporter;
+      x.has_amount = st->has_amount;
+      x.amount = st->amount;
+      memcpy(x.currency, st->has_amount ? st->currency : "", st->has_amount ? sizeof x.currency : 1);
+      x.pattern = st->pattern;
+      x.match_first = st->start;
+      x.match_end = st->match_end;
+      if (add_assertion(m, sfirst, &x)) return AG_ENOMEM;
       /* "the FBI said Lazarus attacked Sony": Lazarus is blamed by the FBI */
-      if (R->blame && st->reporter >= 0 && st->r->rel_blamed >= 0 &&
-          add_assertion(m, sfirst, s, (size_t)st->r->rel_blamed,
-                        (size_t)st->reporter, sentence, mod, confidence, NULL))
-        return AG_ENOMEM;
+      if (R->blame && st->reporter >= 0 && st->r->rel_blamed >= 0) {
+        ag_assertion y = plain_assertion(x.source, (size_t)st->r->rel_blamed,
+                                         (size_t)st->reporter, sentence, AG_HOW_REPORTING);
+        y.modality = mod;
+        y.confidence = confidence;
+        y.smention = x.smention;
+        y.match_first = st->start;
+        y.match_end = st->match_end;
+        if (add_assertion(m, sfirst, &y)) return AG_ENOMEM;
+      }
     }
   return 0;
 }
@@ -785,10 +823,13 @@ static int dictionary_affiliations(mstate *st, ag_match_result *m,
       const ag_mention *b = mention(st, j);
       if (b && !b->coref && b->actor < r->nactors &&
           (group || r->actors[b->actor].type != AG_TYPE_STATE) &&
-          affiliated(r, a->actor, b->actor) &&
-          add_assertion(m, sfirst, a->actor, (size_t)r->rel_affiliated,
-                        b->actor, sentence, AG_MOD_ASSERTED, 1.0, NULL))
-        return AG_ENOMEM;
+          affiliated(r, a->actor, b->actor)) {
+        ag_assertion x = plain_assertion(a->actor, (size_t)r->rel_affiliated, b->actor,
+                                         sentence, AG_HOW_DICTIONARY);
+        x.smention = mention_index(st, m, a);
+        x.tmention = mention_index(st, m, b);
+        if (add_assertion(m, sfirst, &x)) return AG_ENOMEM;
+      }
     }
   }
   return 0;
@@ -964,6 +1005,7 @@ static int match_sentence(mstate *st, ag_match_result *m, size_t sentence) {
              describes_previous(st, pos)))
           continue;
         st->start = pos;
+        st->pattern = &R->pats[p];
         st->budget = STEP_BUDGET;
         st->nlist[0] = st->nlist[1] = 0;
         st->has_amount = 0;

@@ -748,6 +748,21 @@ YAML
 run "$AG" check -r "$RULES" -r "$T/layer/dup.yaml"
 expect_rc "layers: a duplicate inside one set is still an error" 1
 
+# ---- provenance (.jsonl) ---------------------------------------------------------
+
+printf 'date 2016-03-10 The FBI said North Korean hackers stole $81 million from Bangladesh Bank.\n' > "$T/prov.txt"
+run "$AG" extract -q -r "$RULES" -o "$T/prov.jsonl" -o "$T/prov.graphml" "$T/prov.txt"
+expect_rc "jsonl: exits 0" 0
+expect_lines "jsonl: one line per assertion (stole-from, blamed-by)" "$T/prov.jsonl" 2
+expect_has "jsonl: article and date" "$T/prov.jsonl" '{"article":"prov.txt","date":"2016-03-10","sentence":1,'
+expect_has "jsonl: the rule that fired" "$T/prov.jsonl" '"rule":"'
+expect_has "jsonl: matched text" "$T/prov.jsonl" '"matched":"North Korean hackers stole $81 million from Bangladesh Bank"'
+expect_has "jsonl: amount" "$T/prov.jsonl" '"amount":81000000,"currency":"USD"'
+expect_has "jsonl: attribution" "$T/prov.jsonl" '"attributed_by":"fbi"'
+expect_has "graphml: the role is kept" "$T/prov.graphml" '<data key="e_source_role">hackers</data>'
+run "$AG" extract -q -r "$RULES" --format jsonl "$T/prov.txt"
+expect_has "--format jsonl to stdout" "$OUT" '"relation":"stole-from"'
+
 # ---- summary --------------------------------------------------------------------
 
 echo "cli: $PASS passed, $FAIL failed"
