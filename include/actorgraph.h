@@ -71,6 +71,10 @@ int ag_rules_load_layers(ag_rules **out, const char *const *paths, size_t n,
  * "" when nothing.  Borrowed from rules. */
 const char *ag_rules_overrides(const ag_rules *rules);
 
+/* Doubtful but legal rules (a pattern repeated, a class entry that can
+ * match no words), one "FILE:LINE:COL: message" per line; "" when none. */
+const char *ag_rules_warnings(const ag_rules *rules);
+
 /* Load rules from YAML text held in memory; name is used in diagnostics. */
 int ag_rules_load_string(ag_rules **out, const char *yaml, size_t len,
                          const char *name, ag_error *err);

@@ -294,6 +294,7 @@ struct ag_rules {
   size_t nfiles;
   int layer;                  /* the rule set being loaded */
   ag_buf overrides;           /* what later rule sets replaced, one per line */
+  ag_buf warnings;            /* doubtful but legal rules, one per line */
   long rel_affiliated;        /* relation index of affiliated-with or -1 */
   long rel_blamed;            /* relation index of blamed-by or -1 */
   long special[AG_SP_COUNT];  /* class index of each special class, or -1 */

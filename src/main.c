@@ -212,6 +212,12 @@ static int cmd_check(const args *a) {
   ag_rules_get_counts(rules, &c);
   /* what later rule sets (-r given again) replaced */
   fputs(ag_rules_overrides(rules), stdout);
+  for (const char *w = ag_rules_warnings(rules); *w;) {
+    const char *nl = strchr(w, '\n');
+    size_t n = nl ? (size_t)(nl - w) : strlen(w);
+    fprintf(stderr, "actorgraph: warning: %.*s\n", (int)n, w);
+    w += n + (nl != NULL);
+  }
   printf("%zu actors\n%zu aliases\n%zu relations\n%zu patterns\n%zu classes\n"
          "%zu examples\n%zu files\nrules ok\n",
          c.actors, c.aliases, c.relations, c.patterns, c.classes, c.examples,

@@ -831,6 +831,49 @@ static int collect_words(ag_rules *r, const ag_seq *seq) {
   return 0;
 }
 
+/* Can seq match zero tokens (every element optional or an empty-able
+ * group)? Such a class entry or alternative matches everywhere. */
+static int can_be_empty(const ag_seq *seq) {
+  for (size_t i = 0; i < seq->n; i++) {
+    const ag_el *e = &seq->els[i];
+    if (e->optional || e->kind == AG_EL_GAP) continue;
+    if (e->kind != AG_EL_ALT) return 0;
+    int any = 0;
+    for (size_t a = 0; a < e->nalts && !any; a++) any = can_be_empty(&e->alts[a]);
+    if (!any) return 0;
+  }
+  return 1;
+}
+
+/* Duplicate patterns and class entries that match no words. */
+static int warn(ag_rules *r) {
+  for (size_t i = 0; i < r->nrels; i++)
+    for (size_t j = 0; j < r->rels[i].npats; j++) {
+      const ag_pattern *p = &r->rels[i].pats[j];
+      for (size_t i2 = 0; i2 <= i; i2++)
+        for (size_t j2 = 0; j2 < (i2 == i ? j : r->rels[i2].npats); j2++) {
+          const ag_pattern *q = &r->rels[i2].pats[j2];
+          if (strcmp(p->text, q->text) != 0) continue;
+          if (ag_buf_printf(&r->warnings,
+                            "%s:%d:%d: pattern of '%s' repeats the one of '%s' at %s:%d\n",
+                            p->file, p->line, p->col, r->rels[i].name, r->rels[i2].name,
+                            q->file, q->line))
+            return AG_ENOMEM;
+          i2 = i + 1; /* one warning per pattern */
+          break;
+        }
+    }
+  for (size_t i = 0; i < r->nclasses; i++)
+    for (size_t j = 0; j < r->classes[i].nalts; j++)
+      if (can_be_empty(&r->classes[i].alts[j]) &&
+          ag_buf_printf(&r->warnings,
+                        "%s:%d:%d: entry '%s' of class '%s' can match no words at all\n",
+                        r->classes[i].file, r->classes[i].line, r->classes[i].col,
+                        r->classes[i].entries[j], r->classes[i].name))
+        return AG_ENOMEM;
+  return 0;
+}
+
 static int finish(ag_rules *r, ag_error *err) {
   int rc;
   for (size_t i = 0; i < r->nactors; i++) {
@@ -874,6 +917,7 @@ static int finish(ag_rules *r, ag_error *err) {
   }
   for (int i = 0; i < AG_SP_COUNT; i++)
     r->special[i] = find_class(r, AG_SPECIAL_CLASSES[i]);
+  if ((rc = warn(r))) return rc;
   for (size_t i = 0; i < r->nrels; i++)
     for (size_t j = 0; j < r->rels[i].npats; j++)
       if ((rc = collect_words(r, &r->rels[i].pats[j].seq))) return rc;
@@ -932,6 +976,7 @@ void ag_rules_free(ag_rules *r) {
   ag_map_destroy(&r->class_index);
   ag_map_destroy(&r->pattern_words);
   ag_buf_destroy(&r->overrides);
+  ag_buf_destroy(&r->warnings);
   free(r);
 }
 
@@ -1041,6 +1086,10 @@ int ag_rules_load(ag_rules **out, const char *path, ag_error *err) {
 
 const char *ag_rules_overrides(const ag_rules *r) {
   return r->overrides.data ? r->overrides.data : "";
+}
+
+const char *ag_rules_warnings(const ag_rules *r) {
+  return r->warnings.data ? r->warnings.data : "";
 }
 
 void ag_rules_get_counts(const ag_rules *r, ag_rules_counts *c) {

@@ -763,6 +763,16 @@ expect_has "graphml: the role is kept" "$T/prov.graphml" '<data key="e_source_ro
 run "$AG" extract -q -r "$RULES" --format jsonl "$T/prov.txt"
 expect_has "--format jsonl to stdout" "$OUT" '"relation":"stole-from"'
 
+# ---- check warnings -----------------------------------------------------------------
+
+printf 'classes:\n  X: [a, "d?"]\nrelations:\n  - {name: r, patterns: ["{source} hit {target}"]}\n  - {name: s, patterns: ["{source} hit {target}"]}\n' > "$T/warn.yaml"
+run "$AG" check -r "$T/warn.yaml"
+expect_rc "check warnings: still exit 0" 0
+expect_has "check warns about a repeated pattern" "$ERR" "warn.yaml:5:27: pattern of 's' repeats the one of 'r'"
+expect_has "check warns about an entry that matches nothing" "$ERR" "entry 'd?' of class 'X' can match no words at all"
+run "$AG" check -r "$RULES"
+expect_empty "the shipped rules give no warning" "$ERR"
+
 # ---- summary --------------------------------------------------------------------
 
 echo "cli: $PASS passed, $FAIL failed"
