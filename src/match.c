@@ -745,6 +745,24 @@ static long mention_index(const mstate *st, const ag_match_result *m,
 static int emit(mstate *st, ag_match_result *m, size_t sfirst, size_t rel,
                 size_t sentence, int mod, double confidence) {
   const ag_relation *R = &st->r->rels[rel];
+  /* a symmetric pattern with one list: every pair of its members */
+  if (st->nlist[1] == 0) {
+    size_t n = st->nlist[0], items[MAX_LIST];
+    const ag_mention *ms[MAX_LIST];
+    memcpy(items, st->list[0], n * sizeof items[0]);
+    memcpy(ms, st->mlist[0], n * sizeof ms[0]);
+    st->nlist[0] = st->nlist[1] = 1;
+    for (size_t a = 0; a < n; a++)
+      for (size_t b = a + 1; b < n; b++) {
+        st->list[0][0] = items[a], st->mlist[0][0] = ms[a];
+        st->list[1][0] = items[b], st->mlist[1][0] = ms[b];
+        if (emit(st, m, sfirst, rel, sentence, mod, confidence)) return AG_ENOMEM;
+      }
+    st->nlist[0] = n, st->nlist[1] = 0;
+    memcpy(st->list[0], items, n * sizeof items[0]);
+    memcpy(st->mlist[0], ms, n * sizeof ms[0]);
+    return 0;
+  }
   for (size_t a = 0; a < st->nlist[0]; a++)
     for (size_t b = 0; b < st->nlist[1]; b++) {
       ag_assertion x = plain_assertion(st->list[0][a], rel, st->list[1][b], sentence,
@@ -882,7 +900,8 @@ static const char *slot_name(const mstate *st, size_t actor) {
  * word in a slot: what a rule author wants to see. */
 static void trace_near_miss(mstate *st, const ag_relation *R, const ag_pattern *p) {
   fprintf(st->trace, "  ? %s %s %s  <- %s:%d \"%s\"\n    near miss: %s; matched: ",
-          slot_name(st, st->list[0][0]), R->name, slot_name(st, st->list[1][0]),
+          slot_name(st, st->list[0][0]), R->name,
+          st->nlist[1] ? slot_name(st, st->list[1][0]) : "(the others)",
           p->file, p->line, p->text,
           st->relax == 1 ? "an actor of the wrong type for its slot"
                          : "a slot holds no known actor");
@@ -908,12 +927,13 @@ static void trace_match(const mstate *st, const ag_relation *R,
                         const ag_pattern *p, int mod, double confidence) {
   static const char *const notes[] = {"", "hypothetical", "negated"};
   if (!st->trace) return;
+  int one = st->nlist[1] == 0; /* a symmetric list: its pairs */
   for (size_t a = 0; a < st->nlist[0]; a++)
-    for (size_t b = 0; b < st->nlist[1]; b++)
+    for (size_t b = one ? a + 1 : 0; b < (one ? st->nlist[0] : st->nlist[1]); b++)
       fprintf(st->trace, "  %s %s %s %s  <- %s:%d \"%s\"\n",
               mod == AG_MOD_ASSERTED || st->keep_modal ? "+" : "-",
               ACTOR(st, st->list[0][a])->id, R->name,
-              ACTOR(st, st->list[1][b])->id, p->file, p->line, p->text);
+              ACTOR(st, st->list[one ? 0 : 1][b])->id, p->file, p->line, p->text);
   fprintf(st->trace, "    matched: ");
   trace_text(st, st->start, st->match_end);
   fprintf(st->trace, "\n");

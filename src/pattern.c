@@ -378,12 +378,18 @@ static int parse_seq(parser *p, ag_seq *out, int in_group) {
 int ag_pattern_compile(ag_rules *r, const char *text, ag_seq *out,
                        int is_class, ag_error *err, const char *file, int line,
                        int col) {
-  parser p = {r, text, 0, err, file, line, col, 0, is_class, {0, 0, 0}};
+  parser p = {r, text, 0, err, file, line, col, 0, is_class == 1, {0, 0, 0}};
   memset(out, 0, sizeof *out);
   int rc = parse_seq(&p, out, 0);
   if (!rc && out->n == 0) rc = perr_at(&p, 0, "empty pattern%s", "");
-  if (!rc && !is_class && (!p.slots[0] || !p.slots[1]))
+  /* is_class 2: a symmetric relation's pattern may hold only {source}, a
+   * list whose members all met each other: "A, B and C met" */
+  if (!rc && is_class == 2 && !p.slots[0])
+    rc = perr_at(&p, 0, "a pattern needs {source}%s", "");
+  else if (!rc && is_class == 0 && (!p.slots[0] || !p.slots[1]))
     rc = perr_at(&p, 0, "a pattern needs both {source} and {target}%s", "");
+  if (is_class == 2) is_class = 0;
+  else is_class = is_class == 1;
   if (!rc && !is_class && (out->els[0].kind == AG_EL_GAP ||
                            out->els[out->n - 1].kind == AG_EL_GAP))
     rc = perr_at(&p, 0, "a pattern may not start or end with a gap%s", "");

@@ -910,8 +910,8 @@ static int finish(ag_rules *r, ag_error *err) {
     if (strcmp(rel->name, "blamed-by") == 0) r->rel_blamed = (long)i;
     for (size_t j = 0; j < rel->npats; j++) {
       ag_pattern *p = &rel->pats[j];
-      if ((rc = ag_pattern_compile(r, p->text, &p->seq, 0, err, p->file,
-                                   p->line, p->col)))
+      if ((rc = ag_pattern_compile(r, p->text, &p->seq, rel->symmetric ? 2 : 0, err,
+                                   p->file, p->line, p->col)))
         return rc;
     }
   }
