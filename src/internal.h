@@ -209,6 +209,8 @@ typedef struct ag_relation {
   int layer;
   int symmetric;
   int blame;  /* attributed by a reporter, the source is also blamed-by it */
+  char **exclude_roles; /* role words that keep a mention out of its slots */
+  size_t nexclude;
   ag_pattern *pats;
   size_t npats, cap_pats;
 } ag_relation;

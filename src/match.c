@@ -44,6 +44,7 @@ typedef struct mstate {
   size_t list[2][MAX_LIST], nlist[2];
   const ag_mention *mlist[2][MAX_LIST]; /* the mention behind each */
   const ag_pattern *pattern;            /* the pattern being run */
+  const ag_relation *rel;               /* and its relation */
   size_t match_end;
   long budget;
   int use_skip;
@@ -129,7 +130,24 @@ static int ends_in_ing(const mstate *st, size_t pos) {
   return n > 4 && strcmp(w + n - 3, "ing") == 0;
 }
 
+/* A role word the relation excludes: "met with South Korean troops" is no
+ * meeting with South Korea. */
+static int excluded_role(const mstate *st, const ag_mention *m) {
+  if (!st->rel || !st->rel->nexclude) return 0;
+  for (size_t p = m->alias_end; p < m->end; p++)
+    for (size_t i = 0; i < st->rel->nexclude; i++)
+      if (!strcmp(word(st, p), st->rel->exclude_roles[i])) return 1;
+  return 0;
+}
+
+static int types_ok(mstate *st, const ag_el *e, const ag_mention *m) {
+  if (!e->types || (e->types >> ACTOR(st, m->actor)->type & 1u)) return 1;
+  if (st->relax) st->relaxed = 1;
+  return st->relax > 0;
+}
+
 static int type_ok(mstate *st, const ag_el *e, const ag_mention *m) {
+  if (excluded_role(st, m)) return 0;
   if (!e->types || (e->types >> ACTOR(st, m->actor)->type & 1u)) return 1;
   if (st->relax) st->relaxed = 1;
   return st->relax > 0;
@@ -210,7 +228,7 @@ static int run_slot(mstate *st, const ag_el *els, size_t n, size_t i,
     else
       break;
     const ag_mention *mm = mention(st, q);
-    if (!mm || !type_ok(st, e, mm)) break;
+    if (!mm || !types_ok(st, e, mm)) break;
     if (conj) last_and = k;
     ms[k] = mm;
     items[k] = mm->actor;
@@ -219,6 +237,9 @@ static int run_slot(mstate *st, const ag_el *els, size_t n, size_t i,
   /* a list ends with "and"/"or": in "attacked Sony, the FBI said" the comma
    * starts another clause, so items after the last conjunction are dropped */
   k = last_and + 1;
+  /* a role word after the last item covers them all: "South Korean and
+   * American troops" */
+  if (k > 1 && excluded_role(st, ms[k - 1])) return 0;
   for (size_t len = k; len > 0; len--) {
     memcpy(st->list[e->slot], items, len * sizeof(size_t));
     memcpy(st->mlist[e->slot], ms, len * sizeof ms[0]);
@@ -1026,6 +1047,7 @@ static int match_sentence(mstate *st, ag_match_result *m, size_t sentence) {
           continue;
         st->start = pos;
         st->pattern = &R->pats[p];
+        st->rel = R;
         st->budget = STEP_BUDGET;
         st->nlist[0] = st->nlist[1] = 0;
         st->has_amount = 0;

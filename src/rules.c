@@ -580,6 +580,8 @@ static int load_frame(loader *L, yaml_node_t *n, ag_relation *rel) {
 }
 
 static void relation_destroy(ag_relation *rel) {
+  for (size_t j = 0; j < rel->nexclude; j++) free(rel->exclude_roles[j]);
+  free(rel->exclude_roles);
   for (size_t j = 0; j < rel->npats; j++) {
     ag_seq_destroy(&rel->pats[j].seq);
     free(rel->pats[j].text);
@@ -647,6 +649,18 @@ static int load_relation(loader *L, yaml_node_t *n) {
       }
     } else if (strcmp(key, "examples") == 0) {
       rc = load_examples(L, v, (long)(r->nrels - 1), -1);
+    } else if (strcmp(key, "exclude-roles") == 0) {
+      if ((rc = want_seq(L, v, "exclude-roles"))) return rc;
+      FOR_SEQ(L, v, item) {
+        if ((rc = want_scalar(L, item, "a role word", &s))) return rc;
+        char **p = ag_xrealloc_array(rel->exclude_roles, rel->nexclude + 1, sizeof *p);
+        if (!p) return AG_ENOMEM;
+        rel->exclude_roles = p;
+        if (!(p[rel->nexclude] = ag_strdup(s))) return AG_ENOMEM;
+        for (char *c = p[rel->nexclude]; *c; c++)
+          if (*c >= 'A' && *c <= 'Z') *c += 'a' - 'A';
+        rel->nexclude++;
+      }
     } else if (strcmp(key, "frames") == 0) {
       if ((rc = want_seq(L, v, "frames"))) return rc;
       FOR_SEQ(L, v, item) if ((rc = load_frame(L, item, rel))) return rc;
