@@ -155,6 +155,7 @@ typedef struct ag_el {
   uint32_t types;    /* SLOT: bit set of allowed actor types, 0 = any */
   int max;           /* GAP */
   int owns_alts;
+  long cls;          /* ALT from a $CLASS: its index, else -1 */
 } ag_el;
 
 struct ag_seq {
@@ -199,6 +200,8 @@ typedef struct ag_alias {
 
 typedef struct ag_pattern {
   ag_seq seq;
+  ag_map first;    /* the words a match can start with ... */
+  int first_any;   /* ... unless it can start anywhere (a slot) */
   char *text;
   char file[256];
   int line, col;
@@ -215,12 +218,22 @@ typedef struct ag_relation {
   size_t npats, cap_pats;
 } ag_relation;
 
+/* Which alternatives of a list can start at a given word: the matcher only
+ * tries those (and the ones that can start anywhere). */
+typedef struct ag_start_index {
+  ag_map by_word;   /* word -> index into lists */
+  size_t **lists;   /* lists[k][0] = count, then alternative indexes */
+  size_t nlists, cap_lists;
+  size_t *any;      /* alternatives that can start at any token */
+  size_t nany;
+} ag_start_index;
+
 typedef struct ag_class {
   char *name;
   int layer;
-  ag_seq alt;  /* alternatives as one ALT element's list */
   ag_seq *alts;
   size_t nalts;
+  ag_start_index index;
   int state;  /* 0 not compiled, 1 compiling, 2 done */
   char **entries;
   size_t nentries;
@@ -308,6 +321,11 @@ int ag_pattern_compile(ag_rules *r, const char *text, ag_seq *out,
                        int line, int col);
 void ag_seq_destroy(ag_seq *s);
 int ag_class_compile(ag_rules *r, size_t ci, ag_error *err);
+/* First-word index of a list of alternatives / of a pattern. */
+int ag_start_index_build(ag_start_index *ix, const ag_seq *alts, size_t n);
+void ag_start_index_destroy(ag_start_index *ix);
+/* The words seq can start with into *set; 0 when it can start anywhere. */
+int ag_seq_first_words(const ag_seq *seq, ag_map *set, int *any);
 /* Word forms of a verb or noun (attack -> attacks, attacked, attacking). */
 int ag_word_forms(const char *word, char ***forms, size_t *n);
 

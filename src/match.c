@@ -97,16 +97,36 @@ static const ag_mention *mention(const mstate *st, size_t pos) {
 }
 
 /* Longest match of a class (by index) starting at pos; 0 if none. */
+/* The alternatives of class c that can start at pos, in order: the ones
+ * indexed under the word at pos merged with the ones that start anywhere.
+ * Returns how many were written to out (room for c->nalts). */
+static size_t candidates(const mstate *st, const ag_class *c, size_t pos, size_t *out) {
+  const ag_start_index *ix = &c->index;
+  const size_t *w = NULL;
+  size_t k, nw = 0, i = 0, j = 0, n = 0;
+  const char *word_at = ag_tok_norm(st->doc, pos);
+  if (ag_map_get(&ix->by_word, word_at, strlen(word_at), &k)) {
+    w = ix->lists[k] + 1;
+    nw = ix->lists[k][0];
+  }
+  while (i < nw || j < ix->nany)
+    out[n++] = (j >= ix->nany || (i < nw && w[i] < ix->any[j])) ? w[i++] : ix->any[j++];
+  return n;
+}
+
 static size_t class_at(const mstate *outer, long ci, size_t pos) {
   if (ci < 0 || pos >= outer->end) return 0;
   const ag_class *c = &outer->r->classes[ci];
+  size_t cand[c->nalts ? c->nalts : 1];
+  size_t n = candidates(outer, c, pos, cand);
+  if (!n) return 0;
   mstate st = *outer;
   st.use_skip = 0;
   size_t best = 0;
-  for (size_t a = 0; a < c->nalts; a++) {
+  for (size_t i = 0; i < n; i++) {
+    const ag_seq *a = &c->alts[cand[i]];
     st.budget = STEP_BUDGET;
-    if (run(&st, c->alts[a].els, c->alts[a].n, 0, pos, NULL) &&
-        st.match_end - pos > best)
+    if (run(&st, a->els, a->n, 0, pos, NULL) && st.match_end - pos > best)
       best = st.match_end - pos;
   }
   return best;
@@ -293,6 +313,15 @@ static int run_el(mstate *st, const ag_el *els, size_t n, size_t i,
       return 0;
     case AG_EL_ALT: {
       frame fr = {els, n, i + 1, next};
+      if (e->cls >= 0 && pos < st->end) {
+        /* a $CLASS: only the entries that can start at this word */
+        const ag_class *c = &st->r->classes[e->cls];
+        size_t cand[c->nalts ? c->nalts : 1];
+        size_t nc = candidates(st, c, pos, cand);
+        for (size_t k = 0; k < nc; k++)
+          if (run(st, e->alts[cand[k]].els, e->alts[cand[k]].n, 0, pos, &fr)) return 1;
+        return 0;
+      }
       for (size_t a = 0; a < e->nalts; a++)
         if (run(st, e->alts[a].els, e->alts[a].n, 0, pos, &fr)) return 1;
       return 0;
@@ -1044,6 +1073,10 @@ static int match_sentence(mstate *st, ag_match_result *m, size_t sentence) {
         if (seq->els[0].kind == AG_EL_SLOT &&
             (!mention(st, pos) || after_preposition(st, pos) ||
              describes_previous(st, pos)))
+          continue;
+        /* a pattern can only start at one of its first words */
+        if (!R->pats[p].first_any &&
+            !ag_map_get(&R->pats[p].first, word(st, pos), strlen(word(st, pos)), NULL))
           continue;
         st->start = pos;
         st->pattern = &R->pats[p];

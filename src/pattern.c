@@ -241,6 +241,7 @@ static int parse_class_ref(parser *p, ag_el *e) {
   e->kind = AG_EL_ALT;
   e->alts = p->rules->classes[ci].alts;
   e->nalts = p->rules->classes[ci].nalts;
+  e->cls = (long)ci;
   return 0;
 }
 
@@ -290,6 +291,7 @@ static int parse_word(parser *p, ag_seq *seq, size_t *cap) {
   if (rc) return rc;
   for (size_t k = 0; k < nw && !rc; k++) {
     ag_el e = {0};
+    e.cls = -1;
     e.kind = AG_EL_LIT;
     if (inflect && k + 1 == nw) {
       rc = ag_word_forms(words[k], &e.forms, &e.nforms);
@@ -333,6 +335,7 @@ static int parse_seq(parser *p, ag_seq *out, int in_group) {
       return perr(p, "unexpected '%s'", c == '?' ? "?" : c == '~' ? "~" : "}");
     size_t before = out->n;
     ag_el e = {0};
+    e.cls = -1;
     if (c == '{') rc = parse_slot(p, &e);
     else if (c == '$') rc = parse_class_ref(p, &e);
     else if (c == '(') rc = parse_group(p, &e);
@@ -352,6 +355,7 @@ static int parse_seq(parser *p, ag_seq *out, int in_group) {
       if (out->n - before > 1) {
         /* "cyber-attack?" made several tokens: wrap them in one group */
         ag_el g = {0};
+        g.cls = -1;
         g.kind = AG_EL_ALT;
         g.owns_alts = 1;
         if (!(g.alts = calloc(1, sizeof(ag_seq)))) return AG_ENOMEM;
@@ -415,5 +419,81 @@ int ag_class_compile(ag_rules *r, size_t ci, ag_error *err) {
     c->nalts++;
   }
   c->state = 2;
+  return 0;
+}
+
+/* ---- first-word indexes ------------------------------------------------- */
+
+enum { FIRST_ANY, FIRST_DONE, FIRST_EMPTY };
+
+/* Words that can start els[i..]: FIRST_ANY when anything can (a slot, a
+ * gap), FIRST_EMPTY when all of it is optional. */
+static int first_from(const ag_seq *seq, size_t i, ag_map *set) {
+  for (; i < seq->n; i++) {
+    const ag_el *e = &seq->els[i];
+    int empty = e->optional;
+    if (e->kind == AG_EL_LIT) {
+      for (size_t f = 0; f < e->nforms; f++)
+        if (ag_map_put(set, e->forms[f], strlen(e->forms[f]), 1)) return -1;
+    } else if (e->kind == AG_EL_ALT) {
+      for (size_t a = 0; a < e->nalts; a++) {
+        int r = first_from(&e->alts[a], 0, set);
+        if (r != FIRST_DONE && r != FIRST_EMPTY) return r;
+        if (r == FIRST_EMPTY) empty = 1;
+      }
+    } else {
+      return FIRST_ANY;
+    }
+    if (!empty) return FIRST_DONE;
+  }
+  return FIRST_EMPTY;
+}
+
+int ag_seq_first_words(const ag_seq *seq, ag_map *set, int *any) {
+  int r = first_from(seq, 0, set);
+  if (r < 0) return AG_ENOMEM;
+  *any = r != FIRST_DONE;
+  return 0;
+}
+
+void ag_start_index_destroy(ag_start_index *ix) {
+  for (size_t i = 0; i < ix->nlists; i++) free(ix->lists[i]);
+  free(ix->lists);
+  free(ix->any);
+  ag_map_destroy(&ix->by_word);
+  memset(ix, 0, sizeof *ix);
+}
+
+static int index_add(ag_start_index *ix, const char *w, size_t alt) {
+  size_t k;
+  if (!ag_map_get(&ix->by_word, w, strlen(w), &k)) {
+    if (AG_GROW(ix->lists, ix->cap_lists, ix->nlists + 1)) return AG_ENOMEM;
+    k = ix->nlists;
+    if (!(ix->lists[k] = calloc(2, sizeof(size_t)))) return AG_ENOMEM;
+    ix->nlists++;
+    if (ag_map_put(&ix->by_word, w, strlen(w), k)) return AG_ENOMEM;
+  }
+  size_t *l = ix->lists[k];
+  if (l[0] && l[l[0]] == alt) return 0;
+  if (!(l = ag_xrealloc_array(l, l[0] + 2, sizeof(size_t)))) return AG_ENOMEM;
+  l[++l[0]] = alt;
+  ix->lists[k] = l;
+  return 0;
+}
+
+int ag_start_index_build(ag_start_index *ix, const ag_seq *alts, size_t n) {
+  memset(ix, 0, sizeof *ix);
+  if (!(ix->any = calloc(n ? n : 1, sizeof(size_t)))) return AG_ENOMEM;
+  for (size_t a = 0; a < n; a++) {
+    ag_map set;
+    int any, rc;
+    ag_map_init(&set);
+    rc = ag_seq_first_words(&alts[a], &set, &any);
+    if (!rc && any) ix->any[ix->nany++] = a;
+    for (size_t i = 0; !rc && !any && i < set.cap; i++)
+      if (set.keys[i]) rc = index_add(ix, set.keys[i], a);
+    ag_map_destroy(&set);
+    if (rc) return rc;
+  }
   return 0;
 }

@@ -584,6 +584,7 @@ static void relation_destroy(ag_relation *rel) {
   free(rel->exclude_roles);
   for (size_t j = 0; j < rel->npats; j++) {
     ag_seq_destroy(&rel->pats[j].seq);
+    ag_map_destroy(&rel->pats[j].first);
     free(rel->pats[j].text);
   }
   free(rel->pats);
@@ -917,6 +918,10 @@ static int finish(ag_rules *r, ag_error *err) {
   if ((rc = link_countries(r))) return rc;
   for (size_t i = 0; i < r->nclasses; i++)
     if ((rc = ag_class_compile(r, i, err))) return rc;
+  for (size_t i = 0; i < r->nclasses; i++)
+    if ((rc = ag_start_index_build(&r->classes[i].index, r->classes[i].alts,
+                                   r->classes[i].nalts)))
+      return rc;
   r->rel_affiliated = r->rel_blamed = -1;
   for (size_t i = 0; i < r->nrels; i++) {
     ag_relation *rel = &r->rels[i];
@@ -925,7 +930,8 @@ static int finish(ag_rules *r, ag_error *err) {
     for (size_t j = 0; j < rel->npats; j++) {
       ag_pattern *p = &rel->pats[j];
       if ((rc = ag_pattern_compile(r, p->text, &p->seq, rel->symmetric ? 2 : 0, err,
-                                   p->file, p->line, p->col)))
+                                   p->file, p->line, p->col)) ||
+          (rc = ag_seq_first_words(&p->seq, &p->first, &p->first_any)))
         return rc;
     }
   }
@@ -965,6 +971,7 @@ void ag_rules_free(ag_rules *r) {
     ag_class *c = &r->classes[i];
     for (size_t j = 0; j < c->nalts; j++) ag_seq_destroy(&c->alts[j]);
     free(c->alts);
+    ag_start_index_destroy(&c->index);
     for (size_t j = 0; j < c->nentries; j++) free(c->entries[j]);
     free(c->entries);
     free(c->name);
