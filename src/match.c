@@ -1029,6 +1029,13 @@ static long find_reporter(mstate *st) {
       const ag_mention *x = mention(st, skip_prefix(st, p + 2));
       if (x) return (long)x->actor;
     }
+  /* A blamed <match: B for the attack on C> */
+  if (special_at(st, AG_SP_ACCUSE, st->start) || special_at(st, AG_SP_REPORT, st->start)) {
+    size_t r = st->start;
+    while (r > st->first && special_at(st, AG_SP_SKIP, r - 1) == 1) r--;
+    long a = actor_ending_at(st, r);
+    if (a >= 0) return a;
+  }
   /* A said (that) <match> */
   size_t q = st->start;
   while (q > st->first && special_at(st, AG_SP_PREFIX, q - 1) == 1) q--;

@@ -763,6 +763,11 @@ expect_has "graphml: the role is kept" "$T/prov.graphml" '<data key="e_source_ro
 run "$AG" extract -q -r "$RULES" --format jsonl "$T/prov.txt"
 expect_has "--format jsonl to stdout" "$OUT" '"relation":"stole-from"'
 
+printf 'Britain blamed North Korea for the attack on the NHS.\n' > "$T/blame.txt"
+run "$AG" extract -q -r "$RULES" --format jsonl "$T/blame.txt"
+expect_has "jsonl: A blamed B for the attack on C is attributed to A" "$OUT" '"relation":"attacked","target":"nhs"'
+expect_has "jsonl: ... attributed_by A" "$OUT" '"attributed_by":"united-kingdom"'
+
 # ---- check warnings -----------------------------------------------------------------
 
 printf 'classes:\n  X: [a, "d?"]\nrelations:\n  - {name: r, patterns: ["{source} hit {target}"]}\n  - {name: s, patterns: ["{source} hit {target}"]}\n' > "$T/warn.yaml"
