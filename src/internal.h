@@ -272,6 +272,7 @@ typedef struct ag_anaphor {
   char **words;    /* lower-case tokens */
   size_t n;
   uint32_t types;  /* bit set of actor types it may refer to */
+  int possessive;  /* "its": an actor only before a role word */
 } ag_anaphor;
 
 /* A sentence a rule must handle, checked by `actorgraph test-rules`. */

@@ -470,15 +470,18 @@ static int is_connector(const char *w) {
 /* A capitalised word that can be part of an unknown actor's name: not inside
  * a known actor, not a word of any relation pattern ("Russia Attacks"), not
  * a role, prefix or NOT-NAME word. */
-static int name_word(mstate *st, size_t p) {
+static int name_word(mstate *st, size_t p, int inside) {
+  if (p >= st->end) return 0;
   const ag_token *t = &st->doc->toks[p];
-  if (p >= st->end || !(t->flags & AG_TOK_WORD) ||
-      !(t->flags & (AG_TOK_CAP | AG_TOK_ALLCAPS)) || st->covered[p - st->first])
+  if (!(t->flags & AG_TOK_WORD) || !(t->flags & (AG_TOK_CAP | AG_TOK_ALLCAPS)) ||
+      st->covered[p - st->first])
     return 0;
   const char *w = word(st, p);
-  return !ag_map_get(&st->r->pattern_words, w, strlen(w), NULL) &&
+  /* a pattern word may stand inside a name ("Higher Education Funding
+   * Council") but not open or close one ("Russia Attacks Ukraine") */
+  return (inside || !ag_map_get(&st->r->pattern_words, w, strlen(w), NULL)) &&
          !special_at(st, AG_SP_NOT_NAME, p) && !special_at(st, AG_SP_ROLE, p) &&
-         !special_at(st, AG_SP_PREFIX, p);
+         !special_at(st, AG_SP_PREFIX, p) && special_at(st, AG_SP_TITLE, p) != 1;
 }
 
 static int guess_type(mstate *st, size_t from, size_t to) {
@@ -509,14 +512,15 @@ static int find_unknown(mstate *st, ag_match_result *m, size_t *mention_at,
   int rc = 0;
   st->mentions = m->mentions + base;
   for (size_t p = st->first; p < st->end && !rc;) {
-    if (!name_word(st, p)) {
+    if (!name_word(st, p, 0)) {
       p++;
       continue;
     }
     size_t q = p + 1;
     for (;;) {
-      if (q < st->end && name_word(st, q) && d->toks[q].newlines == 0) q++;
-      else if (q + 1 < st->end && is_connector(word(st, q)) && name_word(st, q + 1))
+      if (q < st->end && name_word(st, q, 0) && d->toks[q].newlines == 0) q++;
+      else if (q + 1 < st->end && d->toks[q].newlines == 0 &&
+               (is_connector(word(st, q)) || name_word(st, q, 1)) && name_word(st, q + 1, 0))
         q += 2;
       else break;
     }
@@ -552,31 +556,44 @@ static void absorb_roles(mstate *st, ag_mention *x) {
 
 /* ---- coreference ------------------------------------------------------------ */
 
+/* Record x as the antecedent for its type.  Within one sentence the first
+ * mention of a type is kept (subjects come first: "Lazarus hit Sony. It..."
+ * is Lazarus); a later sentence replaces it. */
 static void remember(mstate *st, const ag_mention *x) {
   int t = ACTOR(st, x->actor)->type;
-  st->hist->actor[t] = x->actor;
-  st->hist->when[t] = ++st->hist->clock;
-  st->hist->sentence[t] = st->hist->now;
+  ++st->hist->clock;
+  if (!st->hist->when[t] || st->hist->sentence[t] != st->hist->now) {
+    st->hist->actor[t] = x->actor;
+    st->hist->when[t] = st->hist->clock;
+    st->hist->sentence[t] = st->hist->now;
+  }
   /* "a North Korean spy ... she": a role word that names a person makes the
    * mention the antecedent of a personal pronoun as well */
   if (t != AG_TYPE_PERSON && x->end > x->alias_end &&
-      special_at(st, AG_SP_TITLE, x->alias_end)) {
+      special_at(st, AG_SP_TITLE, x->alias_end) &&
+      (!st->hist->when[AG_TYPE_PERSON] || st->hist->sentence[AG_TYPE_PERSON] != st->hist->now)) {
     st->hist->actor[AG_TYPE_PERSON] = x->actor;
     st->hist->when[AG_TYPE_PERSON] = st->hist->clock;
     st->hist->sentence[AG_TYPE_PERSON] = st->hist->now;
   }
 }
 
-/* The most recent actor of one of types, or -1. */
+/* The antecedent among types: from the most recent sentence that has one,
+ * the first in it; -1 when none within COREF_SENTENCES. */
 static long antecedent(const mstate *st, uint32_t types) {
   long best = -1;
-  size_t when = 0;
-  for (int t = 0; t < AG_TYPE_COUNT; t++)
-    if ((types >> t & 1u) && st->hist->when[t] > when &&
-        st->hist->now - st->hist->sentence[t] <= COREF_SENTENCES) {
-      when = st->hist->when[t];
-      best = (long)st->hist->actor[t];
+  size_t when = 0, sentence = 0;
+  for (int t = 0; t < AG_TYPE_COUNT; t++) {
+    const history *h = st->hist;
+    if (!(types >> t & 1u) || !h->when[t] || h->now - h->sentence[t] > COREF_SENTENCES)
+      continue;
+    if (best < 0 || h->sentence[t] > sentence ||
+        (h->sentence[t] == sentence && h->when[t] < when)) {
+      best = (long)h->actor[t];
+      sentence = h->sentence[t];
+      when = h->when[t];
     }
+  }
   return best;
 }
 
@@ -613,6 +630,8 @@ static int resolve_anaphora(mstate *st, ag_match_result *m, size_t *mention_at,
     const ag_mention *x = mention(st, p);
     const ag_anaphor *a = NULL;
     size_t n = x && ACTOR(st, x->actor)->type != AG_TYPE_SECTOR ? 0 : anaphor_at(st, p, &a);
+    /* "its hackers" is an actor, "its mortgage business" is not */
+    if (n && a->possessive && !special_at(st, AG_SP_ROLE, p + n)) n = 0;
     long ant = n ? antecedent(st, a->types) : -1;
     if (ant < 0) {
       if (x) remember(st, x);

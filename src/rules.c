@@ -692,6 +692,7 @@ static int load_anaphora(loader *L, yaml_node_t *n) {
   ag_rules *r = L->r;
   yaml_node_t *k, *v, *item, *words = NULL;
   uint32_t types = 0;
+  int possessive = 0;
   const char *s;
   int rc = want_map(L, n, "an anaphora entry");
   if (rc) return rc;
@@ -699,6 +700,10 @@ static int load_anaphora(loader *L, yaml_node_t *n) {
     const char *key = scalar(k);
     if (key && strcmp(key, "words") == 0) {
       if ((rc = want_seq(L, words = v, "words"))) return rc;
+    } else if (key && strcmp(key, "possessive") == 0) {
+      if ((rc = want_scalar(L, v, "possessive", &s))) return rc;
+      if ((possessive = boolean(s)) < 0)
+        return at(L, v, "possessive must be true or false, not '%s'", s);
     } else if (key && strcmp(key, "types") == 0) {
       if ((rc = want_seq(L, v, "types"))) return rc;
       FOR_SEQ(L, v, item) {
@@ -709,7 +714,8 @@ static int load_anaphora(loader *L, yaml_node_t *n) {
         types |= 1u << t;
       }
     } else {
-      return at(L, k, "unknown anaphora field '%s' (words, types)", key ? key : "");
+      return at(L, k, "unknown anaphora field '%s' (words, types, possessive)",
+                key ? key : "");
     }
   }
   if (!words || !types) return at(L, n, "anaphora entry needs words and types%s", "");
@@ -722,6 +728,7 @@ static int load_anaphora(loader *L, yaml_node_t *n) {
     if ((rc = ag_phrase_tokens(s, &a->words, &flags, &a->n))) return rc;
     free(flags);
     a->types = types;
+    a->possessive = possessive;
     r->nanaphora++;
     if (!a->n) return at(L, item, "empty anaphor%s", "");
   }
