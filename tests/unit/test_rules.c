@@ -100,7 +100,7 @@ static void test_errors(void) {
   CHECK_STR(load_error("anaphora:\n  - {words: [it]}\n"),
             "t.yaml:2:5: anaphora entry needs words and types");
   CHECK_STR(load_error("anaphora:\n  - {word: [it], types: [group]}\n"),
-            "t.yaml:2:6: unknown anaphora field 'word' (words, types)");
+            "t.yaml:2:6: unknown anaphora field 'word' (words, types, possessive)");
   CHECK_STR(load_error("relations:\n  - {name: r, symmetric: maybe}\n"),
             "t.yaml:2:26: symmetric must be true or false, not 'maybe'");
   CHECK_STR(load_error("actors: []\nactors: []\n"), "t.yaml:2:1: duplicate key 'actors'");
