@@ -175,7 +175,7 @@ int ag_graph_edge(const ag_graph *graph, size_t i, const char **source,
  * when none), currency ("USD"..., "mixed"), amounts (each, " | "-joined),
  * attributed_by (ids of who reported it: "according to the FBI"),
  * source_role and target_role (role words: "hackers" in "North Korean
- * hackers"). */
+ * hackers"), cameo and plover (the relation's event codes, "" if none). */
 const void *ag_graph_igraph(const ag_graph *graph);
 
 /* The provenance of every assertion as JSON lines (article, date, sentence,

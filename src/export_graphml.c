@@ -25,7 +25,8 @@ static const key EDGE_KEYS[] = {
     {"last_seen", K_STRING},  {"evidence", K_STRING},  {"sources", K_STRING},
     {"color", K_STRING},      {"modality", K_STRING},  {"confidence", K_DOUBLE},
     {"amount", K_DOUBLE},     {"currency", K_STRING},  {"amounts", K_STRING},
-    {"attributed_by", K_STRING}, {"source_role", K_STRING}, {"target_role", K_STRING}};
+    {"attributed_by", K_STRING}, {"source_role", K_STRING}, {"target_role", K_STRING},
+    {"cameo", K_STRING},      {"plover", K_STRING}};
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 

@@ -209,6 +209,7 @@ typedef struct ag_pattern {
 
 typedef struct ag_relation {
   char *name, *describe, *color;
+  char *cameo, *plover;  /* event codes, for lining up with event data */
   int layer;
   int symmetric;
   int blame;  /* attributed by a reporter, the source is also blamed-by it */

@@ -490,6 +490,17 @@ static int load_class(loader *L, yaml_node_t *k, yaml_node_t *v) {
   return ag_map_put(&r->class_index, name, strlen(name), ci);
 }
 
+/* The 18 event classes of PLOVER (the successor of CAMEO's roots). */
+static int is_plover(const char *s) {
+  static const char *const CLASSES[] = {
+      "AGREE",   "CONSULT",    "SUPPORT", "COOPERATE", "AID",      "RETREAT",
+      "CONCEDE", "INVESTIGATE", "DEMAND", "DISAPPROVE", "REJECT",  "THREATEN",
+      "PROTEST", "MOBILIZE",   "SANCTION", "COERCE",   "ASSAULT",  "FIGHT", NULL};
+  for (int i = 0; CLASSES[i]; i++)
+    if (strcmp(s, CLASSES[i]) == 0) return 1;
+  return 0;
+}
+
 /* ---- verb frames ------------------------------------------------------------ */
 
 static int add_pattern(loader *L, ag_relation *rel, const char *text,
@@ -591,6 +602,8 @@ static void relation_destroy(ag_relation *rel) {
   free(rel->name);
   free(rel->describe);
   free(rel->color);
+  free(rel->cameo);
+  free(rel->plover);
 }
 
 /* A relation of a later rule set replaces the one of the same name: the
@@ -630,6 +643,19 @@ static int load_relation(loader *L, yaml_node_t *n) {
     else if (strcmp(key, "describe") == 0)
       rc = set_string(L, v, "describe", &rel->describe);
     else if (strcmp(key, "color") == 0) rc = set_string(L, v, "color", &rel->color);
+    else if (strcmp(key, "cameo") == 0) {
+      if (!(rc = set_string(L, v, "cameo", &rel->cameo)) &&
+          (strspn(rel->cameo, "0123456789") != strlen(rel->cameo) || strlen(rel->cameo) < 2 ||
+           strlen(rel->cameo) > 4))
+        rc = at(L, v, "a CAMEO code is 2 to 4 digits, not '%s'", rel->cameo);
+    } else if (strcmp(key, "plover") == 0) {
+      if (!(rc = set_string(L, v, "plover", &rel->plover)) && !is_plover(rel->plover))
+        rc = at(L, v,
+                "unknown PLOVER class '%s' (AGREE, CONSULT, SUPPORT, COOPERATE, AID, "
+                "RETREAT, CONCEDE, INVESTIGATE, DEMAND, DISAPPROVE, REJECT, THREATEN, "
+                "PROTEST, MOBILIZE, SANCTION, COERCE, ASSAULT, FIGHT)",
+                rel->plover);
+    }
     else if (strcmp(key, "blame") == 0) {
       if (!(rc = want_scalar(L, v, "blame", &s)) && (rel->blame = boolean(s)) < 0)
         rc = at(L, v, "blame must be true or false, not '%s'", s);
