@@ -166,7 +166,10 @@ int ag_graph_edge(const ag_graph *graph, size_t i, const char **source,
 /* The igraph_t inside (borrowed; cast to const igraph_t *).  Vertex
  * attributes: id, label, actor_type, color, size, mentions, articles,
  * first_seen, last_seen, aliases, country, affiliation, known (boolean:
- * false for actors found in text but missing from the dictionary).  Edge
+ * false for actors found in text but missing from the dictionary), code
+ * (its source code, e.g. Phoenix "PRKGOV", dated codes resolved against
+ * last_seen), sanctioned (boolean), sanction_programs ("OFAC:DPRK3 | ...").
+ * Edge
  * attributes:
  * relation, label, weight, mentions, articles, first_seen, last_seen,
  * evidence, sources, color, modality ("asserted", "hypothetical",

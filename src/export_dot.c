@@ -27,11 +27,12 @@ static const char *shape_of(const char *type) {
 
 /* The legend lists the actor types present, in the order of the type table. */
 static int write_legend(ag_buf *b, const igraph_t *g) {
-  int present[AG_TYPE_COUNT] = {0}, any = 0, unknown = 0, rc;
+  int present[AG_TYPE_COUNT] = {0}, any = 0, unknown = 0, sanctioned = 0, rc;
   for (igraph_integer_t v = 0; v < igraph_vcount(g); v++) {
     int t = ag_type_from_name(VAS(g, "actor_type", v));
     present[t < 0 ? AG_TYPE_OTHER : t] = any = 1;
     unknown |= !VAB(g, "known", v);
+    sanctioned |= VAB(g, "sanctioned", v);
   }
   if (!any) return 0;
   rc = ag_buf_puts(b,
@@ -45,6 +46,9 @@ static int write_legend(ag_buf *b, const igraph_t *g) {
                        "<TD ALIGN=\"LEFT\">%s (%s)</TD></TR>",
                        ag_type_color(t), ag_type_name(t), ag_type_shape(t));
   }
+  if (!rc && sanctioned)
+    rc = ag_buf_puts(b, "<TR><TD COLSPAN=\"2\" ALIGN=\"LEFT\">double red border: "
+                        "sanctioned</TD></TR>");
   if (!rc && unknown)
     rc = ag_buf_puts(b, "<TR><TD COLSPAN=\"2\" ALIGN=\"LEFT\">dashed: not in the "
                         "dictionary</TD></TR>");
@@ -65,6 +69,12 @@ static int write_nodes(ag_buf *b, const igraph_t *g) {
     if (!rc) rc = attr(b, "tooltip", type, 0);
     /* actors found in text but missing from the dictionary: dashed */
     if (!rc && !VAB(g, "known", v)) rc = attr(b, "style", "filled,dashed", 0);
+    /* sanctioned actors: a double red border, and the programs on hover */
+    if (!rc && VAB(g, "sanctioned", v)) {
+      rc = attr(b, "peripheries", "2", 0);
+      if (!rc) rc = attr(b, "color", "#d62728", 0);
+      if (!rc) rc = attr(b, "penwidth", "2", 0);
+    }
     if (!rc) rc = ag_buf_puts(b, "];\n");
   }
   return rc;

@@ -17,7 +17,8 @@ static const key NODE_KEYS[] = {
     {"label", K_STRING},      {"actor_type", K_STRING}, {"color", K_STRING},
     {"size", K_DOUBLE},       {"mentions", K_INT},      {"articles", K_INT},
     {"first_seen", K_STRING}, {"last_seen", K_STRING},  {"aliases", K_STRING},
-    {"country", K_STRING},    {"affiliation", K_STRING}, {"known", K_BOOL}};
+    {"country", K_STRING},    {"affiliation", K_STRING}, {"known", K_BOOL},
+    {"code", K_STRING},       {"sanctioned", K_BOOL},   {"sanction_programs", K_STRING}};
 
 static const key EDGE_KEYS[] = {
     {"relation", K_STRING},   {"label", K_STRING},     {"weight", K_DOUBLE},

@@ -453,6 +453,8 @@ static const char *relation_color(const ag_relation *rel) {
 static int set_vertex_attrs(igraph_t *g, const ag_extractor *ex,
                             const size_t *order, size_t n) {
   int rc = 0;
+  ag_buf progs;
+  ag_buf_init(&progs);
   const ag_rules *r = ex->r;
   for (size_t v = 0; v < n; v++) {
     const ag_actor *a = ag_actor_at(r, &ex->unk, order[v]);
@@ -473,8 +475,22 @@ static int set_vertex_attrs(igraph_t *g, const ag_extractor *ex,
     IG(SETVAS(g, "affiliation", i,
               a->affiliation >= 0 ? r->actors[a->affiliation].id : ""));
     IG(SETVAB(g, "known", i, !a->unknown));
+    /* a dated code resolves against the latest article naming the actor */
+    IG(SETVAS(g, "code", i, ag_actor_code(a, s->last)));
+    IG(SETVAB(g, "sanctioned", i, a->nsanctions > 0));
+    ag_buf_clear(&progs);
+    for (size_t k = 0; k < a->nsanctions; k++) {
+      const ag_sanction *sa = &a->sanctions[k];
+      if ((progs.len && ag_buf_puts(&progs, " | ")) || ag_buf_puts(&progs, sa->authority) ||
+          (sa->program && (ag_buf_putc(&progs, ':') || ag_buf_puts(&progs, sa->program)))) {
+        rc = AG_ENOMEM;
+        goto done;
+      }
+    }
+    IG(SETVAS(g, "sanction_programs", i, progs.data ? progs.data : ""));
   }
 done:
+  ag_buf_destroy(&progs);
   return rc;
 }
 

@@ -174,9 +174,25 @@ int ag_type_from_name(const char *name);
 const char *ag_type_color(int type);
 const char *ag_type_shape(int type);
 
+/* A code an actor carries (Phoenix/TABARI "PRKGOV", an OFAC or FtM id),
+ * possibly only from one date to another. */
+typedef struct ag_code {
+  char *code;
+  char from[11], to[11];
+} ag_code;
+
+typedef struct ag_sanction {
+  char *authority, *program;
+  char listed[11];
+} ag_sanction;
+
 typedef struct ag_actor {
   char *id, *name, *country, *affiliation_id;
   int type;
+  ag_code *codes;
+  size_t ncodes;
+  ag_sanction *sanctions;
+  size_t nsanctions;
   long affiliation;    /* actor index or -1 */
   long country_state;  /* the state actor whose country is ours, or -1 */
   int unknown;         /* found in text, not in the dictionary */
@@ -348,6 +364,9 @@ int ag_unknowns_get(ag_unknowns *u, const ag_rules *r, const char *name,
 /* Dictionary actor i, or unknown actor i - r->nactors (u may be NULL when
  * i < r->nactors). */
 const ag_actor *ag_actor_at(const ag_rules *r, const ag_unknowns *u, size_t i);
+/* The actor's code for an article of that date ("" = undated): the dated
+ * code that holds then, else the first undated one; "" when none. */
+const char *ag_actor_code(const ag_actor *a, const char *date);
 
 /* ---- amount.c ---------------------------------------------------------- */
 

@@ -357,6 +357,105 @@ static int set_string(loader *L, yaml_node_t *v, const char *what,
   return 0;
 }
 
+/* code: PRKGOV, or code: [{code: USAGOV, from: 2017-01-20, to: 2021-01-20}, ...] */
+static int add_code(ag_actor *a, const char *code, const char *from, const char *to) {
+  ag_code *c = ag_xrealloc_array(a->codes, a->ncodes + 1, sizeof *c);
+  if (!c) return AG_ENOMEM;
+  a->codes = c;
+  c = &a->codes[a->ncodes];
+  memset(c, 0, sizeof *c);
+  if (!(c->code = ag_strdup(code))) return AG_ENOMEM;
+  snprintf(c->from, sizeof c->from, "%s", from ? from : "");
+  snprintf(c->to, sizeof c->to, "%s", to ? to : "");
+  a->ncodes++;
+  return 0;
+}
+
+static int load_codes(loader *L, yaml_node_t *v, ag_actor *a) {
+  yaml_node_t *item, *k, *x;
+  if (scalar(v)) return add_code(a, scalar(v), NULL, NULL);
+  int rc = want_seq(L, v, "code");
+  if (rc) return rc;
+  FOR_SEQ(L, v, item) {
+    const char *code = scalar(item), *from = NULL, *to = NULL;
+    if (!code) {
+      if ((rc = want_map(L, item, "a code"))) return rc;
+      FOR_MAP(L, item, k, x) {
+        const char *key = scalar(k), *val = scalar(x);
+        if (!key || !val) return at(L, k, "code fields must be strings%s", "");
+        if (!strcmp(key, "code")) code = val;
+        else if (!strcmp(key, "from") || !strcmp(key, "to")) {
+          if (!is_date(val)) return at(L, x, "a date is YYYY-MM-DD, not '%s'", val);
+          *(key[0] == 'f' ? &from : &to) = val;
+        } else
+          return at(L, k, "unknown code field '%s' (code, from, to)", key);
+      }
+      if (!code) return at(L, item, "a dated code needs 'code'%s", "");
+    }
+    if ((rc = add_code(a, code, from, to))) return rc;
+  }
+  return 0;
+}
+
+/* sanctions: [{authority: OFAC, program: DPRK3, listed: 2019-09-13}] */
+static int load_sanctions(loader *L, yaml_node_t *v, ag_actor *a) {
+  yaml_node_t *item, *k, *x;
+  int rc = want_seq(L, v, "sanctions");
+  if (rc) return rc;
+  FOR_SEQ(L, v, item) {
+    if ((rc = want_map(L, item, "a sanction"))) return rc;
+    ag_sanction *sp = ag_xrealloc_array(a->sanctions, a->nsanctions + 1, sizeof *sp);
+    if (!sp) return AG_ENOMEM;
+    a->sanctions = sp;
+    sp = &a->sanctions[a->nsanctions++];
+    memset(sp, 0, sizeof *sp);
+    FOR_MAP(L, item, k, x) {
+      const char *key = scalar(k), *val = scalar(x);
+      if (!key || !val) return at(L, k, "sanction fields must be strings%s", "");
+      if (!strcmp(key, "authority")) rc = set_string(L, x, "authority", &sp->authority);
+      else if (!strcmp(key, "program")) rc = set_string(L, x, "program", &sp->program);
+      else if (!strcmp(key, "listed")) {
+        if (!is_date(val)) return at(L, x, "a date is YYYY-MM-DD, not '%s'", val);
+        snprintf(sp->listed, sizeof sp->listed, "%s", val);
+      } else
+        rc = at(L, k, "unknown sanction field '%s' (authority, program, listed)", key);
+      if (rc) return rc;
+    }
+    if (!sp->authority) return at(L, item, "a sanction needs an 'authority'%s", "");
+  }
+  return 0;
+}
+
+static void actor_destroy(ag_actor *a) {
+  free(a->id);
+  free(a->name);
+  free(a->country);
+  free(a->affiliation_id);
+  for (size_t i = 0; i < a->ncodes; i++) free(a->codes[i].code);
+  free(a->codes);
+  for (size_t i = 0; i < a->nsanctions; i++) {
+    free(a->sanctions[i].authority);
+    free(a->sanctions[i].program);
+  }
+  free(a->sanctions);
+  memset(a, 0, sizeof *a);
+}
+
+const char *ag_actor_code(const ag_actor *a, const char *date) {
+  const char *undated = NULL;
+  for (size_t i = 0; i < a->ncodes; i++) {
+    const ag_code *c = &a->codes[i];
+    if (!c->from[0] && !c->to[0]) {
+      if (!undated) undated = c->code;
+      continue;
+    }
+    if (date && date[0] && (!c->from[0] || strcmp(date, c->from) >= 0) &&
+        (!c->to[0] || strcmp(date, c->to) < 0))
+      return c->code;
+  }
+  return undated ? undated : "";
+}
+
 /* An actor of a later rule set replaces the one of the same id: the new
  * definition (just appended at index fresh) moves into slot old, and the
  * old actor's aliases stop matching. */
@@ -367,10 +466,7 @@ static int override_actor(loader *L, yaml_node_t *n, size_t old, size_t fresh) {
                     L->file, (int)n->start_mark.line + 1,
                     (int)n->start_mark.column + 1, o->id))
     return AG_ENOMEM;
-  free(o->id);
-  free(o->name);
-  free(o->country);
-  free(o->affiliation_id);
+  actor_destroy(o);
   *o = r->actors[fresh];
   r->nactors--;
   for (size_t i = 0; i < r->naliases; i++)
@@ -402,6 +498,10 @@ static int load_actor(loader *L, yaml_node_t *n) {
       rc = set_string(L, v, "country", &a->country);
     else if (strcmp(key, "affiliation") == 0)
       rc = set_string(L, v, "affiliation", &a->affiliation_id);
+    else if (strcmp(key, "code") == 0)
+      rc = load_codes(L, v, a);
+    else if (strcmp(key, "sanctions") == 0)
+      rc = load_sanctions(L, v, a);
     else if (strcmp(key, "aliases") == 0)
       rc = want_seq(L, aliases = v, "aliases");
     else if (strcmp(key, "examples") == 0)
@@ -988,13 +1088,7 @@ static ag_rules *rules_new(void) {
 
 void ag_rules_free(ag_rules *r) {
   if (!r) return;
-  for (size_t i = 0; i < r->nactors; i++) {
-    ag_actor *a = &r->actors[i];
-    free(a->id);
-    free(a->name);
-    free(a->country);
-    free(a->affiliation_id);
-  }
+  for (size_t i = 0; i < r->nactors; i++) actor_destroy(&r->actors[i]);
   free(r->actors);
   for (size_t i = 0; i < r->naliases; i++) alias_destroy(&r->aliases[i]);
   free(r->aliases);

@@ -277,6 +277,58 @@ static void test_modality(void) {
   ag_rules_free(r);
 }
 
+/* Codes (dated ones resolved against the latest article), sanctions. */
+static void test_codes_sanctions(void) {
+  const char *yaml =
+      "actors:\n"
+      "  - {id: lazarus, name: Lazarus, type: group, code: PRKRGB,\n"
+      "     sanctions: [{authority: OFAC, program: DPRK3, listed: 2019-09-13}, {authority: UN}]}\n"
+      "  - {id: sony, name: Sony, type: company}\n"
+      "  - id: us\n"
+      "    name: United States\n"
+      "    type: state\n"
+      "    code: [USA, {code: USAGOV-A, from: 2017-01-20, to: 2021-01-20}]\n"
+      "relations:\n"
+      "  - {name: attacked, cameo: '190', plover: ASSAULT, patterns: [\"{source} attack~ {target}\"]}\n";
+  const char *a1 = "date 2018-05-01 The United States attacked Lazarus.";
+  const char *a2 = "date 2022-05-01 Lazarus attacked Sony.";
+  ag_rules *r = NULL;
+  ag_extractor *ex = NULL;
+  ag_graph *graph = NULL;
+  ag_error err;
+  CHECK(ag_rules_load_string(&r, yaml, strlen(yaml), "codes", &err) == 0);
+  CHECK(r && ag_extractor_new(&ex, r, NULL) == 0);
+  CHECK(ex && ag_extractor_add(ex, "a1", a1, strlen(a1), &err) == 0);
+  CHECK(ex && ag_extractor_add(ex, "a2", a2, strlen(a2), &err) == 0);
+  CHECK(ex && ag_extractor_graph(&graph, ex, &err) == 0);
+  if (graph) {
+    const igraph_t *g = ag_graph_igraph(graph);
+    for (igraph_integer_t v = 0; v < igraph_vcount(g); v++) {
+      const char *id = VAS(g, "id", v);
+      if (!strcmp(id, "lazarus")) {
+        CHECK_STR(VAS(g, "code", v), "PRKRGB");
+        CHECK(VAB(g, "sanctioned", v));
+        CHECK_STR(VAS(g, "sanction_programs", v), "OFAC:DPRK3 | UN");
+      } else if (!strcmp(id, "us")) {
+        CHECK_STR(VAS(g, "code", v), "USAGOV-A"); /* last seen 2018 */
+        CHECK(!VAB(g, "sanctioned", v));
+      } else {
+        CHECK_STR(VAS(g, "code", v), "");
+      }
+    }
+    long e = find_edge(g, "lazarus", "attacked", "sony");
+    CHECK(e >= 0 && !strcmp(EAS(g, "cameo", e), "190") && !strcmp(EAS(g, "plover", e), "ASSAULT"));
+    ag_buf dot;
+    ag_buf_init(&dot);
+    CHECK(ag_write_dot(graph, &dot) == 0);
+    CHECK(dot.data && strstr(dot.data, "peripheries=\"2\"") && strstr(dot.data, "sanctioned</TD>"));
+    ag_buf_destroy(&dot);
+  }
+  ag_graph_free(graph);
+  ag_extractor_free(ex);
+  ag_rules_free(r);
+}
+
 int main(void) {
   ag_graph *g = extract(GOLDEN "/rules.yaml", GOLDEN "/articles");
   CHECK(g != NULL);
@@ -290,6 +342,7 @@ int main(void) {
   }
   test_escaping();
   test_modality();
+  test_codes_sanctions();
   ag_graph_free(g);
   return check_summary("graph");
 }

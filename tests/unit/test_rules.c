@@ -111,6 +111,16 @@ static void test_errors(void) {
   CHECK_STR(load_error("actors:\n  - {id: a, name: A, type: person, aliases: [{text: X Y, from: 2020-01-01}]}\n"
                        "  - {id: b, name: B, type: person, aliases: [{text: X Y, from: 2021-01-01}]}\n"),
             "ok"); /* dated aliases may share their text */
+  CHECK_STR(load_error("relations:\n  - {name: r, plover: ATTACK}\n"),
+            "t.yaml:2:23: unknown PLOVER class 'ATTACK' (AGREE, CONSULT, SUPPORT, COOPERATE, AID, "
+            "RETREAT, CONCEDE, INVESTIGATE, DEMAND, DISAPPROVE, REJECT, THREATEN, PROTEST, "
+            "MOBILIZE, SANCTION, COERCE, ASSAULT, FIGHT)");
+  CHECK_STR(load_error("relations:\n  - {name: r, cameo: 19a}\n"),
+            "t.yaml:2:22: a CAMEO code is 2 to 4 digits, not '19a'");
+  CHECK_STR(load_error("actors:\n  - {id: a, name: A, type: group, sanctions: [{program: X}]}\n"),
+            "t.yaml:2:47: a sanction needs an 'authority'");
+  CHECK_STR(load_error("actors:\n  - {id: a, name: A, type: group, code: [{code: X, to: 2020}]}\n"),
+            "t.yaml:2:56: a date is YYYY-MM-DD, not '2020'");
   CHECK_STR(load_error(""), "ok");
   CHECK_STR(load_error("# only a comment\n"), "ok");
 }
