@@ -187,6 +187,25 @@ const void *ag_graph_igraph(const ag_graph *graph);
  * amount); "" unless extracted with opts.provenance.  Borrowed. */
 const char *ag_graph_provenance(const ag_graph *graph, size_t *len);
 
+/* ---- Import ----------------------------------------------------------- */
+
+typedef struct ag_import_counts {
+  size_t files, actors, aliases;
+  size_t clashes;       /* aliases dropped: another actor already had them */
+  size_t merged;        /* entries merged into an actor of the same name */
+  size_t uncoded;       /* TABARI phrases never given a code */
+  size_t bad_dates;     /* date ranges that could not be read */
+  size_t dated_aliases, sanctions, roles, discards;
+} ag_import_counts;
+
+/* Convert dictionaries or sanctions lists into actor YAML: format "tabari"
+ * (or "petrarch": .actors files, .agents files -> IMPORTED-ROLES, discard
+ * files -> IMPORTED-DISCARDS), "countryinfo", "ftm" (FollowTheMoney JSON
+ * lines), "ofac" (sdn.csv and alt.csv).  The output is sorted by id, so the
+ * same input gives the same file.  Caller frees *yaml with free(). */
+int ag_import(const char *format, const char *const *files, size_t nfiles,
+              char **yaml, size_t *len, ag_import_counts *counts, ag_error *err);
+
 /* ---- Export ----------------------------------------------------------- */
 
 typedef enum ag_format {
@@ -207,6 +226,9 @@ ag_format ag_format_from_name(const char *name);
  * path only when everything was written.  path "-" writes to stdout. */
 int ag_graph_write(const ag_graph *graph, const char *path, ag_format format,
                    ag_error *err);
+
+/* Write n bytes to path atomically (temp file + rename); "-" is stdout. */
+int ag_write_file(const char *path, const char *data, size_t n, ag_error *err);
 
 /* Write graph to an open stream (not closed). */
 int ag_graph_write_stream(const ag_graph *graph, FILE *out, ag_format format,

@@ -111,3 +111,7 @@ int ag_graph_write_stream(const ag_graph *g, FILE *f, ag_format format,
   ag_buf_destroy(&out);
   return rc;
 }
+
+int ag_write_file(const char *path, const char *data, size_t n, ag_error *err) {
+  return ag_write_atomic(path, data, n, err);
+}

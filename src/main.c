@@ -8,10 +8,11 @@
 #include <sys/stat.h>
 
 enum { EXIT_OK = 0, EXIT_INPUT = 1, EXIT_USAGE = 2 };
-enum { CMD_EXTRACT = 1, CMD_CHECK = 2, CMD_TEST = 4, CMD_EXPLAIN = 8 };
+enum { CMD_EXTRACT = 1, CMD_CHECK = 2, CMD_TEST = 4, CMD_EXPLAIN = 8, CMD_IMPORT = 16 };
+#define CMD_ALL (CMD_EXTRACT | CMD_CHECK | CMD_TEST | CMD_EXPLAIN | CMD_IMPORT)
 
 typedef enum {
-  OPT_RULES, OPT_OUTPUT, OPT_FORMAT, OPT_ISOLATED, OPT_NO_UNKNOWN, OPT_KEEP_MODAL,
+  OPT_RULES, OPT_OUTPUT, OPT_FORMAT, OPT_FROM, OPT_ISOLATED, OPT_NO_UNKNOWN, OPT_KEEP_MODAL,
   OPT_TRACE,
   OPT_QUIET, OPT_HELP,
   OPT_VERSION
@@ -31,10 +32,14 @@ static const option OPTIONS[] = {
      "rules directory (every *.yaml, *.yml) or one file; repeat to layer "
      "rule sets, later ones overriding earlier ones; default "
      "$ACTORGRAPH_RULES, the installed rules, else ./rules"},
-    {OPT_OUTPUT, 'o', "output", "OUT", CMD_EXTRACT,
+    {OPT_OUTPUT, 'o', "output", "OUT", CMD_EXTRACT | CMD_IMPORT,
      "write the graph to OUT (repeatable); the format follows the extension "
      "(.graphml, .dot; .jsonl: one JSON object per assertion with its "
      "provenance); '-' or no -o writes GraphML to stdout"},
+    {OPT_FROM, 0, "from", "FORMAT", CMD_IMPORT,
+     "import: what the files are: tabari (or petrarch: .actors, .agents, "
+     "discards), countryinfo, ftm (FollowTheMoney JSON lines), ofac (sdn.csv, "
+     "alt.csv)"},
     {OPT_FORMAT, 'f', "format", "FMT", CMD_EXTRACT,
      "force the format of every output: graphml, dot or jsonl"},
     {OPT_ISOLATED, 0, "keep-isolated", NULL, CMD_EXTRACT,
@@ -48,10 +53,9 @@ static const option OPTIONS[] = {
     {OPT_TRACE, 0, "trace", NULL, CMD_EXTRACT,
      "explain on stderr every sentence with an actor: the actors found, each "
      "match and the pattern (file:line) behind it"},
-    {OPT_QUIET, 'q', "quiet", NULL, CMD_EXTRACT, "no summary on stderr"},
-    {OPT_HELP, 'h', "help", NULL, CMD_EXTRACT | CMD_CHECK | CMD_TEST | CMD_EXPLAIN,
-     "show this help and exit"},
-    {OPT_VERSION, 'V', "version", NULL, CMD_EXTRACT | CMD_CHECK | CMD_TEST | CMD_EXPLAIN,
+    {OPT_QUIET, 'q', "quiet", NULL, CMD_EXTRACT | CMD_IMPORT, "no summary on stderr"},
+    {OPT_HELP, 'h', "help", NULL, CMD_ALL, "show this help and exit"},
+    {OPT_VERSION, 'V', "version", NULL, CMD_ALL,
      "show the version and exit"},
 };
 
@@ -64,6 +68,7 @@ typedef struct args {
   const char **outputs;
   size_t noutputs;
   const char *format;
+  const char *from;
   int keep_isolated, no_unknown, keep_modal, trace, quiet, help, version;
   const char **paths;
   size_t npaths;
@@ -75,6 +80,7 @@ static void usage(FILE *f) {
           "       actorgraph check [-r RULES]\n"
           "       actorgraph test-rules [-r RULES]\n"
           "       actorgraph explain [-r RULES] [PATH...]\n"
+          "       actorgraph import --from FORMAT FILE... [-o actors.yaml]\n"
           "\n"
           "Turn news articles into a graph of actors and what they did to each\n"
           "other, using YAML rules.\n"
@@ -88,6 +94,8 @@ static void usage(FILE *f) {
           "  explain   show, per sentence, the actors found (with byte\n"
           "            offsets), every match with its pattern, kept or dropped,\n"
           "            and near misses; writes no graph\n"
+          "  import    turn other dictionaries and sanctions lists into actor\n"
+          "            YAML (stdout, or -o FILE)\n"
           "\n"
           "Options:\n");
   for (size_t i = 0; i < NOPTIONS; i++) {
@@ -134,6 +142,7 @@ static int apply(args *a, const option *o, const char *value) {
     case OPT_RULES: a->rules[a->nrules++] = value; break;
     case OPT_OUTPUT: a->outputs[a->noutputs++] = value; break;
     case OPT_FORMAT: a->format = value; break;
+    case OPT_FROM: a->from = value; break;
     case OPT_ISOLATED: a->keep_isolated = 1; break;
     case OPT_NO_UNKNOWN: a->no_unknown = 1; break;
     case OPT_KEEP_MODAL: a->keep_modal = 1; break;
@@ -151,6 +160,7 @@ static int parse_args(args *a, int argc, char **argv) {
   else if (argc > 1 && strcmp(argv[1], "check") == 0) a->command = CMD_CHECK, i++;
   else if (argc > 1 && strcmp(argv[1], "test-rules") == 0) a->command = CMD_TEST, i++;
   else if (argc > 1 && strcmp(argv[1], "explain") == 0) a->command = CMD_EXPLAIN, i++;
+  else if (argc > 1 && strcmp(argv[1], "import") == 0) a->command = CMD_IMPORT, i++;
   for (; i < argc; i++) {
     const char *arg = argv[i], *value;
     if (only_paths || arg[0] != '-' || strcmp(arg, "-") == 0) {
@@ -264,6 +274,36 @@ static int cmd_explain(const args *a) {
   }
   ag_extractor_free(ex);
   ag_rules_free(rules);
+  return status;
+}
+
+static int cmd_import(const args *a) {
+  char *yaml = NULL;
+  size_t len = 0;
+  ag_import_counts c;
+  ag_error err;
+  ag_error_clear(&err);
+  if (!a->from) return usage_error("import needs --from FORMAT", NULL);
+  if (!a->npaths) return usage_error("import needs input files", NULL);
+  if (a->noutputs > 1) return usage_error("import writes one file", a->outputs[1]);
+  if (ag_import(a->from, a->paths, a->npaths, &yaml, &len, &c, &err)) {
+    report(&err);
+    return err.code == AG_EUSAGE ? EXIT_USAGE : EXIT_INPUT;
+  }
+  int status = EXIT_OK;
+  if (ag_write_file(a->noutputs ? a->outputs[0] : "-", yaml, len, &err)) {
+    report(&err);
+    status = EXIT_INPUT;
+  } else if (!a->quiet) {
+    fprintf(stderr,
+            "actorgraph: imported %zu actors, %zu aliases from %zu files (%zu entries "
+            "merged by name; %zu aliases dropped: another actor had them; %zu uncoded "
+            "phrases; %zu bad dates; %zu dated aliases; %zu sanctions; %zu role nouns; "
+            "%zu discards)\n",
+            c.actors, c.aliases, c.files, c.merged, c.clashes, c.uncoded, c.bad_dates,
+            c.dated_aliases, c.sanctions, c.roles, c.discards);
+  }
+  free(yaml);
   return status;
 }
 
@@ -388,11 +428,12 @@ int main(int argc, char **argv) {
   } else if (a.version) {
     printf("actorgraph %s\n", ag_version());
   } else if (!a.command) {
-    status = usage_error("missing command (extract, check, test-rules or explain)", NULL);
+    status = usage_error("missing command (extract, check, test-rules, explain or import)", NULL);
   } else {
     status = a.command == CMD_CHECK     ? cmd_check(&a)
              : a.command == CMD_TEST    ? cmd_test(&a)
              : a.command == CMD_EXPLAIN ? cmd_explain(&a)
+             : a.command == CMD_IMPORT  ? cmd_import(&a)
                                         : cmd_extract(&a);
   }
   free(a.rules);
