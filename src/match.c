@@ -52,6 +52,8 @@ typedef struct mstate {
   FILE *trace;     /* explain mentions and matches here, or NULL */
   ag_unknowns *unk; /* unknown actors are captured here, or NULL */
   uint8_t *covered; /* per token: inside an actor mention */
+  uint8_t *lit;     /* per token: matched by a literal of the pattern */
+  int marking;      /* record literal tokens (the pattern's own run only) */
   struct history *hist; /* recent actors of the article, for coreference */
   int keep_modal;       /* keep negated and hypothetical matches */
   int has_amount;       /* {amount} matched: */
@@ -122,6 +124,7 @@ static size_t class_at(const mstate *outer, long ci, size_t pos) {
   if (!n) return 0;
   mstate st = *outer;
   st.use_skip = 0;
+  st.marking = 0;
   size_t best = 0;
   for (size_t i = 0; i < n; i++) {
     const ag_seq *a = &c->alts[cand[i]];
@@ -308,8 +311,13 @@ static int run_el(mstate *st, const ag_el *els, size_t n, size_t i,
     case AG_EL_LIT:
       if (pos >= st->end) return 0;
       for (size_t f = 0; f < e->nforms; f++)
-        if (strcmp(word(st, pos), e->forms[f]) == 0)
-          return run(st, els, n, i + 1, pos + 1, next);
+        if (strcmp(word(st, pos), e->forms[f]) == 0) {
+          if (!run(st, els, n, i + 1, pos + 1, next)) return 0;
+          /* on the way back from a whole match: the pattern's own words,
+           * which modality must not read ("threatened to", "rejected") */
+          if (st->marking) st->lit[pos - st->first] = 1;
+          return 1;
+        }
       return 0;
     case AG_EL_ALT: {
       frame fr = {els, n, i + 1, next};
@@ -752,6 +760,7 @@ static int modality(mstate *st, size_t from, size_t to, double *confidence) {
   for (int k = 0; k < NEG_WINDOW && lo > st->first && !clause_break(word(st, lo - 1)); k++)
     lo--;
   for (size_t p = lo; p < to; p++) {
+    if (st->lit[p - st->first]) continue; /* the pattern's own words */
     if (special_at(st, AG_SP_NEGATION, p)) return *confidence = 1.0, AG_MOD_NEGATED;
     if (special_at(st, AG_SP_HYPOTHETICAL, p)) mod = AG_MOD_HYPOTHETICAL;
   }
@@ -1110,7 +1119,10 @@ static int match_sentence(mstate *st, ag_match_result *m, size_t sentence) {
         st->budget = STEP_BUDGET;
         st->nlist[0] = st->nlist[1] = 0;
         st->has_amount = 0;
-        if (!run(st, seq->els, seq->n, 0, pos, NULL)) {
+        st->marking = 1;
+        int matched = run(st, seq->els, seq->n, 0, pos, NULL);
+        st->marking = 0;
+        if (!matched) {
           if (st->explain) explain_failure(st, R, &R->pats[p], pos);
           continue;
         }
@@ -1123,6 +1135,7 @@ static int match_sentence(mstate *st, ag_match_result *m, size_t sentence) {
           else m->dropped_hypothetical++;
         }
         trace_match(st, R, &R->pats[p], mod, confidence);
+        memset(st->lit + (st->start - st->first), 0, st->match_end - st->start);
         if ((mod == AG_MOD_ASSERTED || st->keep_modal) &&
             emit(st, m, sfirst, rel, sentence, mod, confidence))
           return AG_ENOMEM;
@@ -1152,11 +1165,11 @@ int ag_match_doc(const ag_rules *r, const ag_doc *doc, ag_match_result *m,
     memset(mention_at, 0, (sent->count + 1) * sizeof(size_t));
     /* one buffer: the special-class cache, then the covered flags */
     size_t ncache = AG_SP_COUNT * sent->count;
-    if (AG_GROW(cache, cache_cap, ncache + sent->count + 1)) {
+    if (AG_GROW(cache, cache_cap, ncache + 2 * sent->count + 1)) {
       rc = AG_ENOMEM;
       break;
     }
-    memset(cache, 0, ncache + sent->count + 1);
+    memset(cache, 0, ncache + 2 * sent->count + 1);
     mstate st = {0};
     st.r = r;
     st.doc = doc;
@@ -1166,6 +1179,7 @@ int ag_match_doc(const ag_rules *r, const ag_doc *doc, ag_match_result *m,
     st.use_skip = 1;
     st.cache = cache;
     st.covered = cache + ncache;
+    st.lit = cache + ncache + sent->count;
     st.unk = opts->unknowns;
     st.keep_modal = opts->keep_modal;
     st.hist = r->nanaphora ? &hist : NULL;
