@@ -53,12 +53,24 @@ static void imp_destroy(importer *im) {
   ag_buf_destroy(&im->discards);
 }
 
-/* A YAML double-quoted scalar. */
+/* A YAML double-quoted scalar.  YAML allows no control characters, C0 or
+ * C1 (U+0080..U+009F), nor U+FFFE/U+FFFF: they become spaces. */
 static int yq(ag_buf *b, const char *s) {
+  const unsigned char *u = (const unsigned char *)s;
   int rc = ag_buf_putc(b, '"');
-  for (; *s && !rc; s++) {
-    if (*s == '"' || *s == '\\') rc = ag_buf_putc(b, '\\');
-    if (!rc) rc = (unsigned char)*s < 0x20 ? ag_buf_putc(b, ' ') : ag_buf_putc(b, *s);
+  for (; *u && !rc; u++) {
+    if (*u == 0xC2 && u[1] >= 0x80 && u[1] <= 0x9F) {
+      rc = ag_buf_putc(b, ' ');
+      u++;
+      continue;
+    }
+    if (*u == 0xEF && u[1] == 0xBF && (u[2] == 0xBE || u[2] == 0xBF)) {
+      rc = ag_buf_putc(b, ' ');
+      u += 2;
+      continue;
+    }
+    if (*u == '"' || *u == '\\') rc = ag_buf_putc(b, '\\');
+    if (!rc) rc = *u < 0x20 || *u == 0x7F ? ag_buf_putc(b, ' ') : ag_buf_putc(b, (char)*u);
   }
   if (!rc) rc = ag_buf_putc(b, '"');
   return rc;

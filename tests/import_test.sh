@@ -36,6 +36,11 @@ echo "date 2005-01-01 Kim Jong Un attacked Sony Pictures Entertainment." > "$T/b
 "$AG" extract -q -r "$RULES" -r "$T/tabari.yaml" -o "$T/h.graphml" "$T/b.txt"
 grep -q '<data key="v_code">PRKELI</data>' "$T/h.graphml" && ok || bad "dated code not resolved"
 
+# hostile bytes still give YAML that loads: C1 controls, U+FFFE, invalid UTF-8
+printf 'BAD\xc2\x85NAME_ [ABC]\n+ODD\xef\xbf\xbeWORD_\n+BYTE\xff\x01S_\n' > "$T/hostile.actors"
+"$AG" import -q --from tabari "$T/hostile.actors" -o "$T/hostile.yaml" && "$AG" check -r "$T/hostile.yaml" >/dev/null 2>"$T/err" \
+  && ok || bad "hostile bytes: $(cat "$T/err")"
+
 # errors
 printf '{"id": "x", "schema": "Person", "properties": {"name": ["A B"]}}\n{"id": oops}\n' > "$T/bad.jsonl"
 "$AG" import --from ftm "$T/bad.jsonl" >/dev/null 2>"$T/err"; rc=$?
