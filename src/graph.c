@@ -512,7 +512,11 @@ static int set_edge_attrs(igraph_t *g, const ag_extractor *ex,
     IG(SETEAS(g, "sources", i, e->sources.data ? e->sources.data : ""));
     IG(SETEAS(g, "color", i, relation_color(rel)));
     IG(SETEAS(g, "cameo", i, rel->cameo ? rel->cameo : ""));
-    IG(SETEAS(g, "plover", i, rel->plover ? rel->plover : ""));
+    /* a kept hypothetical edge has the class of its intent, if any */
+    const char *plover = e->modality == AG_MOD_HYPOTHETICAL && rel->intent ? rel->intent
+                         : rel->plover                                     ? rel->plover
+                                                                           : "";
+    IG(SETEAS(g, "plover", i, plover));
     IG(SETEAS(g, "modality", i, MODALITY[e->modality]));
     IG(SETEAN(g, "confidence", i, e->confidence));
     /* a total only makes sense in one currency; "mixed" keeps the list */

@@ -226,6 +226,8 @@ typedef struct ag_pattern {
 typedef struct ag_relation {
   char *name, *describe, *color;
   char *cameo, *plover;  /* event codes, for lining up with event data */
+  char *intent;          /* PLOVER class of its hypothetical form ("will
+                            help" is AGREE, "may attack" THREATEN), or NULL */
   int layer;
   int symmetric;
   int blame;  /* attributed by a reporter, the source is also blamed-by it */

@@ -738,6 +738,18 @@ static int find_mentions(mstate *st, ag_match_result *m, size_t *mention_at,
   /* role words: "North Korean hackers", "Russian military intelligence" */
   st->mentions = m->mentions + base;
   for (size_t i = base; i < m->nmentions; i++) absorb_roles(st, &m->mentions[i]);
+  /* "Russian Foreign Minister Sergei Ivanov": an unknown person named after
+   * a state's title is that state's official; the state stands for both */
+  for (size_t i = base; i < m->nmentions; i++) {
+    ag_mention *x = &m->mentions[i];
+    const ag_mention *y = mention(st, x->end);
+    if (x->end > x->alias_end && y && ACTOR(st, y->actor)->unknown &&
+        ACTOR(st, y->actor)->type == AG_TYPE_PERSON &&
+        ACTOR(st, x->actor)->type != AG_TYPE_PERSON) {
+      mention_at[x->end - st->first] = 0;
+      x->end = y->end;
+    }
+  }
   return st->hist ? resolve_anaphora(st, m, mention_at, base) : 0;
 }
 

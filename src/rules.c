@@ -704,6 +704,7 @@ static void relation_destroy(ag_relation *rel) {
   free(rel->color);
   free(rel->cameo);
   free(rel->plover);
+  free(rel->intent);
 }
 
 /* A relation of a later rule set replaces the one of the same name: the
@@ -748,6 +749,9 @@ static int load_relation(loader *L, yaml_node_t *n) {
           (strspn(rel->cameo, "0123456789") != strlen(rel->cameo) || strlen(rel->cameo) < 2 ||
            strlen(rel->cameo) > 4))
         rc = at(L, v, "a CAMEO code is 2 to 4 digits, not '%s'", rel->cameo);
+    } else if (strcmp(key, "intent") == 0) {
+      if (!(rc = set_string(L, v, "intent", &rel->intent)) && !is_plover(rel->intent))
+        rc = at(L, v, "unknown PLOVER class '%s'", rel->intent);
     } else if (strcmp(key, "plover") == 0) {
       if (!(rc = set_string(L, v, "plover", &rel->plover)) && !is_plover(rel->plover))
         rc = at(L, v,
