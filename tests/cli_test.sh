@@ -210,6 +210,9 @@ edge_block() {  # file source relation target
   done <"$1"
   [ "$inblk" = 1 ]
 }
+node_block() {  # file id: the <node id="ID"> element, to its </node>
+  sed -n "/<node id=\"$2\">/,/<\/node>/p" "$1"
+}
 # The text of <data key="KEY">...</data> in a block on stdin.
 data_of() {  # key
   sed -n "s|.*<data key=\"$1\">\(.*\)</data>.*|\1|p" | head -n 1
@@ -762,6 +765,16 @@ expect_has "jsonl: attribution" "$T/prov.jsonl" '"attributed_by":"fbi"'
 expect_has "graphml: the role is kept" "$T/prov.graphml" '<data key="e_source_role">hackers</data>'
 run "$AG" extract -q -r "$RULES" --format jsonl "$T/prov.txt"
 expect_has "--format jsonl to stdout" "$OUT" '"relation":"stole-from"'
+
+# the default dictionary carries CAMEO codes for states and international bodies
+printf 'NATO condemned Israel and Serbia on Monday.\n' > "$T/codes.txt"
+run "$AG" extract -q -r "$RULES" "$T/codes.txt"
+v=$(node_block "$OUT" nato | data_of v_code)
+expect_eq "default rules: NATO carries its CAMEO code" IGOWSTNAT "$v"
+v=$(node_block "$OUT" israel | data_of v_code)
+expect_eq "default rules: Israel carries its CAMEO code" ISR "$v"
+v=$(node_block "$OUT" serbia | data_of v_code)
+expect_eq "default rules: Serbia carries its CAMEO code" SRB "$v"
 
 printf 'Britain blamed North Korea for the attack on the NHS.\n' > "$T/blame.txt"
 run "$AG" extract -q -r "$RULES" --format jsonl "$T/blame.txt"
