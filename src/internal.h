@@ -218,6 +218,8 @@ typedef struct ag_pattern {
   ag_seq seq;
   ag_map first;    /* the words a match can start with ... */
   int first_any;   /* ... unless it can start anywhere (a slot) */
+  size_t gid;      /* index among all patterns of all relations */
+  int anchored;    /* a match needs one of its anchor words in the sentence */
   char *text;
   char file[256];
   int line, col;
@@ -333,6 +335,8 @@ struct ag_rules {
   long rel_affiliated;        /* relation index of affiliated-with or -1 */
   long rel_blamed;            /* relation index of blamed-by or -1 */
   long special[AG_SP_COUNT];  /* class index of each special class, or -1 */
+  ag_start_index anchors;     /* anchor word -> the patterns (gid) it anchors */
+  size_t npatterns;
 };
 
 /* pattern.c */
@@ -346,6 +350,9 @@ int ag_start_index_build(ag_start_index *ix, const ag_seq *alts, size_t n);
 void ag_start_index_destroy(ag_start_index *ix);
 /* The words seq can start with into *set; 0 when it can start anywhere. */
 int ag_seq_first_words(const ag_seq *seq, ag_map *set, int *any);
+/* Number the patterns and index their anchor words: a pattern whose anchor
+ * words are all missing from a sentence cannot match there. */
+int ag_anchor_index_build(ag_rules *r);
 /* Word forms of a verb or noun (attack -> attacks, attacked, attacking). */
 int ag_word_forms(const char *word, char ***forms, size_t *n);
 

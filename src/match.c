@@ -53,6 +53,8 @@ typedef struct mstate {
   ag_unknowns *unk; /* unknown actors are captured here, or NULL */
   uint8_t *covered; /* per token: inside an actor mention */
   uint8_t *lit;     /* per token: matched by a literal of the pattern */
+  uint8_t *live;    /* per pattern (gid): an anchor word is in the sentence;
+                       NULL when every pattern is tried (explain) */
   int marking;      /* record literal tokens (the pattern's own run only) */
   struct history *hist; /* recent actors of the article, for coreference */
   int keep_modal;       /* keep negated and hypothetical matches */
@@ -1112,10 +1114,20 @@ static void find_amount(mstate *st) {
 static int match_sentence(mstate *st, ag_match_result *m, size_t sentence) {
   trace_sentence(st, sentence);
   size_t sfirst = m->nasserts;
+  if (st->live) {
+    const ag_start_index *ix = &st->r->anchors;
+    memset(st->live, 0, st->r->npatterns);
+    for (size_t pos = st->first; pos < st->end; pos++) {
+      size_t k;
+      if (!ag_map_get(&ix->by_word, word(st, pos), strlen(word(st, pos)), &k)) continue;
+      for (size_t j = 1; j <= ix->lists[k][0]; j++) st->live[ix->lists[k][j]] = 1;
+    }
+  }
   for (size_t rel = 0; rel < st->r->nrels; rel++) {
     const ag_relation *R = &st->r->rels[rel];
     for (size_t p = 0; p < R->npats; p++) {
       const ag_seq *seq = &R->pats[p].seq;
+      if (st->live && R->pats[p].anchored && !st->live[R->pats[p].gid]) continue;
       for (size_t pos = st->first; pos < st->end; pos++) {
         if (seq->els[0].kind == AG_EL_SLOT &&
             (!mention(st, pos) || after_preposition(st, pos) ||
@@ -1160,8 +1172,12 @@ static int match_sentence(mstate *st, ag_match_result *m, size_t sentence) {
 int ag_match_doc(const ag_rules *r, const ag_doc *doc, ag_match_result *m,
                  const ag_match_options *opts) {
   size_t *mention_at = NULL, cap = 0, cache_cap = 0;
-  uint8_t *cache = NULL;
+  uint8_t *cache = NULL, *live = NULL;
   ag_buf key;
+  /* explain lists near misses of every pattern: no anchor filter there */
+  if (!(opts->trace && opts->explain) &&
+      !(live = malloc(r->npatterns ? r->npatterns : 1)))
+    return AG_ENOMEM;
   history hist;
   ag_buf_init(&key);
   memset(&hist, 0, sizeof hist);
@@ -1192,6 +1208,7 @@ int ag_match_doc(const ag_rules *r, const ag_doc *doc, ag_match_result *m,
     st.cache = cache;
     st.covered = cache + ncache;
     st.lit = cache + ncache + sent->count;
+    st.live = live;
     st.unk = opts->unknowns;
     st.keep_modal = opts->keep_modal;
     st.hist = r->nanaphora ? &hist : NULL;
@@ -1207,6 +1224,7 @@ int ag_match_doc(const ag_rules *r, const ag_doc *doc, ag_match_result *m,
   }
   free(mention_at);
   free(cache);
+  free(live);
   ag_buf_destroy(&key);
   return rc;
 }

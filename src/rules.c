@@ -1072,6 +1072,7 @@ static int finish(ag_rules *r, ag_error *err) {
         return rc;
     }
   }
+  if ((rc = ag_anchor_index_build(r))) return rc;
   for (int i = 0; i < AG_SP_COUNT; i++)
     r->special[i] = find_class(r, AG_SPECIAL_CLASSES[i]);
   if ((rc = warn(r))) return rc;
@@ -1127,6 +1128,7 @@ void ag_rules_free(ag_rules *r) {
   ag_map_destroy(&r->actor_index);
   ag_map_destroy(&r->class_index);
   ag_map_destroy(&r->pattern_words);
+  ag_start_index_destroy(&r->anchors);
   ag_buf_destroy(&r->overrides);
   ag_buf_destroy(&r->warnings);
   free(r);

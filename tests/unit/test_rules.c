@@ -237,11 +237,70 @@ static void test_frames(void) {
             "t.yaml:2:24: a frame needs a 'verb'");
 }
 
+/* Each pattern is indexed under the words of its most selective required
+ * element; a sentence without any of them skips the pattern. */
+static void test_anchors(void) {
+  const char *yaml =
+      "actors:\n"
+      "  - {id: lazarus, name: Lazarus, type: group}\n"
+      "  - {id: sony, name: Sony, type: company}\n"
+      "classes:\n"
+      "  HACK: [attack~, \"broke into\"]\n"
+      "  SKIP: [reportedly]\n"
+      "relations:\n"
+      "  - name: near\n"
+      "    patterns: [\"{source} ...3 {target} ...2 met\", \"{source} ...1 {target}\"]\n"
+      "  - name: stole-from\n"
+      "    patterns: [\"{source} (stole|took) ...3 from {target}\"]\n"
+      "  - name: attacked\n"
+      "    patterns: [\"{source} (then)? $HACK {target}\"]\n";
+  ag_rules *r = NULL;
+  ag_error err;
+  CHECK(ag_rules_load_string(&r, yaml, strlen(yaml), "anchors", &err) == 0);
+  if (!r) return;
+  CHECK(r->npatterns == 4);
+  CHECK(r->rels[0].pats[0].anchored);     /* "met" after the gap */
+  CHECK(!r->rels[0].pats[1].anchored);    /* only slots and a gap */
+  CHECK(r->rels[1].pats[0].anchored);
+  CHECK(r->rels[2].pats[0].anchored);     /* past the optional "then" */
+  size_t k;
+  const ag_map *m = &r->anchors.by_word;
+  CHECK(ag_map_get(m, "from", 4, &k) && r->anchors.lists[k][0] == 1 &&
+        r->anchors.lists[k][1] == r->rels[1].pats[0].gid);
+  CHECK(!ag_map_get(m, "stole", 5, &k));  /* "from" alone is more selective */
+  CHECK(ag_map_get(m, "attacked", 8, &k) && ag_map_get(m, "broke", 5, &k));
+  CHECK(!ag_map_get(m, "then", 4, &k));
+  static const char *const cases[][2] = {
+      {"Lazarus reportedly took $5 million from Sony.", "lazarus stole-from sony;"},
+      {"Lazarus took the files. Sony said so.", ""},
+      {"Lazarus then broke into Sony.", "lazarus attacked sony;"},
+      {"Lazarus, Sony.", "lazarus near sony;"},
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    ag_extractor *ex = NULL;
+    ag_graph *g = NULL;
+    char got[512] = "";
+    if (ag_extractor_new(&ex, r, NULL) == 0 &&
+        ag_extractor_add(ex, "f", cases[i][0], strlen(cases[i][0]), &err) == 0 &&
+        ag_extractor_graph(&g, ex, &err) == 0)
+      for (size_t e = 0; e < ag_graph_edge_count(g); e++) {
+        const char *src, *rel, *tgt;
+        ag_graph_edge(g, e, &src, &rel, &tgt);
+        snprintf(got + strlen(got), sizeof got - strlen(got), "%s %s %s;", src, rel, tgt);
+      }
+    CHECK_STR(got, cases[i][1]);
+    ag_graph_free(g);
+    ag_extractor_free(ex);
+  }
+  ag_rules_free(r);
+}
+
 int main(void) {
   test_counts();
   test_errors();
   test_files();
   test_aliases();
   test_frames();
+  test_anchors();
   return check_summary("rules");
 }
