@@ -456,50 +456,6 @@ int ag_seq_first_words(const ag_seq *seq, ag_map *set, int *any) {
   return 0;
 }
 
-/* The most selective point every match of seq passes through: an element
- * that is not optional and from which the first word is known.  Its words
- * go to *best; 1 when there is one, 0 when not, -1 out of memory. */
-static int anchor_words(const ag_seq *seq, ag_map *best) {
-  int found = 0;
-  for (size_t i = 0; i < seq->n; i++) {
-    if (seq->els[i].optional) continue;
-    ag_map set;
-    ag_map_init(&set);
-    int r = first_from(seq, i, &set);
-    if (r >= 0 && r == FIRST_DONE && (!found || set.len < best->len)) {
-      ag_map_destroy(best);
-      *best = set;
-      found = 1;
-      continue;
-    }
-    ag_map_destroy(&set);
-    if (r < 0) return -1;
-  }
-  return found;
-}
-
-static int index_add(ag_start_index *ix, const char *w, size_t alt);
-
-int ag_anchor_index_build(ag_rules *r) {
-  ag_start_index *ix = &r->anchors;
-  size_t gid = 0;
-  for (size_t i = 0; i < r->nrels; i++)
-    for (size_t j = 0; j < r->rels[i].npats; j++) {
-      ag_pattern *p = &r->rels[i].pats[j];
-      ag_map set;
-      ag_map_init(&set);
-      int found = anchor_words(&p->seq, &set), rc = found < 0 ? AG_ENOMEM : 0;
-      p->gid = gid++;
-      p->anchored = found > 0;
-      for (size_t k = 0; !rc && found > 0 && k < set.cap; k++)
-        if (set.keys[k]) rc = index_add(ix, set.keys[k], p->gid);
-      ag_map_destroy(&set);
-      if (rc) return rc;
-    }
-  r->npatterns = gid;
-  return 0;
-}
-
 void ag_start_index_destroy(ag_start_index *ix) {
   for (size_t i = 0; i < ix->nlists; i++) free(ix->lists[i]);
   free(ix->lists);
@@ -522,6 +478,48 @@ static int index_add(ag_start_index *ix, const char *w, size_t alt) {
   if (!(l = ag_xrealloc_array(l, l[0] + 2, sizeof(size_t)))) return AG_ENOMEM;
   l[++l[0]] = alt;
   ix->lists[k] = l;
+  return 0;
+}
+
+/* The most selective point every match of seq passes through: an element
+ * that is not optional and from which the first word is known.  Its words
+ * go to *best; 1 when there is one, 0 when not, -1 out of memory. */
+static int anchor_words(const ag_seq *seq, ag_map *best) {
+  int found = 0;
+  for (size_t i = 0; i < seq->n; i++) {
+    if (seq->els[i].optional) continue;
+    ag_map set;
+    ag_map_init(&set);
+    int r = first_from(seq, i, &set);
+    if (r == FIRST_DONE && (!found || set.len < best->len)) {
+      ag_map_destroy(best);
+      *best = set;
+      found = 1;
+      continue;
+    }
+    ag_map_destroy(&set);
+    if (r < 0) return -1;
+  }
+  return found;
+}
+
+int ag_anchor_index_build(ag_rules *r) {
+  ag_start_index *ix = &r->anchors;
+  size_t gid = 0;
+  for (size_t i = 0; i < r->nrels; i++)
+    for (size_t j = 0; j < r->rels[i].npats; j++) {
+      ag_pattern *p = &r->rels[i].pats[j];
+      ag_map set;
+      ag_map_init(&set);
+      int found = anchor_words(&p->seq, &set), rc = found < 0 ? AG_ENOMEM : 0;
+      p->gid = gid++;
+      p->anchored = found > 0;
+      for (size_t k = 0; !rc && found > 0 && k < set.cap; k++)
+        if (set.keys[k]) rc = index_add(ix, set.keys[k], p->gid);
+      ag_map_destroy(&set);
+      if (rc) return rc;
+    }
+  r->npatterns = gid;
   return 0;
 }
 

@@ -188,6 +188,26 @@ static void test_aliases(void) {
 }
 
 /* A verb frame derives active, passive, participle and nominal patterns. */
+/* The edges extracted from text, as "source relation target;" each. */
+static const char *edges_of(ag_rules *r, const char *text) {
+  static char got[512];
+  ag_extractor *ex = NULL;
+  ag_graph *g = NULL;
+  ag_error err;
+  got[0] = '\0';
+  if (ag_extractor_new(&ex, r, NULL) == 0 &&
+      ag_extractor_add(ex, "f", text, strlen(text), &err) == 0 &&
+      ag_extractor_graph(&g, ex, &err) == 0)
+    for (size_t e = 0; e < ag_graph_edge_count(g); e++) {
+      const char *src, *rel, *tgt;
+      ag_graph_edge(g, e, &src, &rel, &tgt);
+      snprintf(got + strlen(got), sizeof got - strlen(got), "%s %s %s;", src, rel, tgt);
+    }
+  ag_graph_free(g);
+  ag_extractor_free(ex);
+  return got;
+}
+
 static void test_frames(void) {
   const char *yaml =
       "actors:\n"
@@ -216,22 +236,8 @@ static void test_frames(void) {
   ag_rules_counts c;
   ag_rules_get_counts(r, &c);
   CHECK(c.patterns == 6 + 5);
-  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-    ag_extractor *ex = NULL;
-    ag_graph *g = NULL;
-    char got[512] = "";
-    if (ag_extractor_new(&ex, r, NULL) == 0 &&
-        ag_extractor_add(ex, "f", cases[i][0], strlen(cases[i][0]), &err) == 0 &&
-        ag_extractor_graph(&g, ex, &err) == 0)
-      for (size_t e = 0; e < ag_graph_edge_count(g); e++) {
-        const char *src, *rel, *tgt;
-        ag_graph_edge(g, e, &src, &rel, &tgt);
-        snprintf(got + strlen(got), sizeof got - strlen(got), "%s %s %s;", src, rel, tgt);
-      }
-    CHECK_STR(got, cases[i][1]);
-    ag_graph_free(g);
-    ag_extractor_free(ex);
-  }
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+    CHECK_STR(edges_of(r, cases[i][0]), cases[i][1]);
   ag_rules_free(r);
   CHECK_STR(load_error("relations:\n  - {name: r, frames: [{noun: theft}]}\n"),
             "t.yaml:2:24: a frame needs a 'verb'");
@@ -276,22 +282,8 @@ static void test_anchors(void) {
       {"Lazarus then broke into Sony.", "lazarus attacked sony;"},
       {"Lazarus, Sony.", "lazarus near sony;"},
   };
-  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-    ag_extractor *ex = NULL;
-    ag_graph *g = NULL;
-    char got[512] = "";
-    if (ag_extractor_new(&ex, r, NULL) == 0 &&
-        ag_extractor_add(ex, "f", cases[i][0], strlen(cases[i][0]), &err) == 0 &&
-        ag_extractor_graph(&g, ex, &err) == 0)
-      for (size_t e = 0; e < ag_graph_edge_count(g); e++) {
-        const char *src, *rel, *tgt;
-        ag_graph_edge(g, e, &src, &rel, &tgt);
-        snprintf(got + strlen(got), sizeof got - strlen(got), "%s %s %s;", src, rel, tgt);
-      }
-    CHECK_STR(got, cases[i][1]);
-    ag_graph_free(g);
-    ag_extractor_free(ex);
-  }
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+    CHECK_STR(edges_of(r, cases[i][0]), cases[i][1]);
   ag_rules_free(r);
 }
 
