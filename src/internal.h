@@ -35,6 +35,8 @@ typedef struct ag_buf {
 void ag_buf_init(ag_buf *b);
 void ag_buf_destroy(ag_buf *b);
 int ag_buf_add(ag_buf *b, const char *s, size_t n);
+/* Room for cap bytes in all (len unchanged). */
+int ag_buf_reserve(ag_buf *b, size_t cap);
 int ag_buf_puts(ag_buf *b, const char *s);
 int ag_buf_putc(ag_buf *b, char c);
 int ag_buf_printf(ag_buf *b, const char *fmt, ...)
@@ -49,6 +51,7 @@ typedef struct ag_map {
   char **keys;
   size_t *vals;
   size_t cap, len;
+  uint32_t *hashes;  /* per slot: its key's hash, so most probes skip the compare */
 } ag_map;
 
 void ag_map_init(ag_map *m);
@@ -57,6 +60,8 @@ void ag_map_destroy(ag_map *m);
 int ag_map_get(const ag_map *m, const char *key, size_t n, size_t *val);
 /* Insert or overwrite. */
 int ag_map_put(ag_map *m, const char *key, size_t n, size_t val);
+/* The hash ag_map uses (FNV-1a). */
+uint64_t ag_hash_bytes(const char *s, size_t n);
 
 /* Replace invalid UTF-8 by U+FFFD and C0 controls other than tab, newline and
  * CR by a space; drops a leading BOM.  Caller frees the result. */
@@ -132,6 +137,60 @@ typedef struct ag_article {
  * returns the offset where the article text starts. */
 size_t ag_article_date(const char *text, size_t len, char date[11]);
 
+/* ---- json.c ------------------------------------------------------------ */
+
+typedef struct ag_json {
+  const char *s, *end; /* the cursor and the end of the text */
+  const char *err;     /* what went wrong, when a call returned -1 */
+} ag_json;
+
+void ag_json_ws(ag_json *p);
+/* Skip white space, then consume c if it is next: 1, else 0. */
+int ag_json_char(ag_json *p, char c);
+/* A string into out (appended; NULL skips it): 0, or -1. */
+int ag_json_string(ag_json *p, ag_buf *out);
+int ag_json_number(ag_json *p, double *v);
+/* null next: consumed, 1; else 0. */
+int ag_json_null(ag_json *p);
+/* Append code point c as UTF-8. */
+int ag_utf8_put(ag_buf *b, unsigned c);
+/* Any value; a string or scalar is appended to out (NULL skips). */
+int ag_json_value(ag_json *p, ag_buf *out, int depth);
+
+/* One article read from a file. */
+typedef struct ag_record {
+  ag_buf id;        /* file name; url or FILE#N in a record file; id or FILE#LINE in JSON lines */
+  char date[11];    /* from the record's header or JSON, "" if none */
+  int date_in_text; /* a plain article: its date marker is still in text */
+  ag_buf text;
+} ag_record;
+
+void ag_record_init(ag_record *rec);
+void ag_record_destroy(ag_record *rec);
+
+/* Articles from one path ("-" = stdin), read in chunks: a plain article,
+ * a file of records separated by form-feed lines (each with header lines
+ * date/url/source/id, a blank line, then text), or JSON lines (.jsonl,
+ * .ndjson; objects with "id", "date", "text"), any of them gzip-compressed. */
+typedef struct ag_reader {
+  struct gzFile_s *gz;
+  const char *path;
+  ag_buf name;             /* base name without .gz, for ids */
+  ag_buf buf;              /* read, not consumed: [pos, len) */
+  size_t pos, scan, records, line;
+  size_t max_bytes;        /* longest article or line read; 0 = no limit */
+  int eof, jsonl, multi, started;
+  int binary;              /* not read: NUL bytes where text should be */
+} ag_reader;
+
+int ag_reader_open(ag_reader *r, const char *path, ag_error *err);
+/* 1: rec holds the next article; 0: no more; -1: error (in err). */
+int ag_reader_next(ag_reader *r, ag_record *rec, ag_error *err);
+void ag_reader_close(ag_reader *r);
+/* The next raw line (without its newline; valid until the next call), its
+ * number in r->line - 1: 1, 0 at the end, -1 on error. */
+int ag_reader_line(ag_reader *r, const char **line, size_t *len, ag_error *err);
+
 /* ---- rules.c / pattern.c ---------------------------------------------- */
 
 typedef enum {
@@ -148,6 +207,7 @@ typedef struct ag_el {
   ag_el_kind kind;
   int optional;
   char **forms;  /* LIT: lower-case forms */
+  uint32_t *ids; /* LIT: their word ids (set once the rules are loaded) */
   size_t nforms;
   ag_seq *alts;  /* ALT: borrowed when class != NULL */
   size_t nalts;
@@ -202,6 +262,7 @@ typedef struct ag_actor {
 typedef struct ag_alias {
   size_t actor;
   char **words;      /* lower-case tokens */
+  uint32_t *ids;     /* their word ids */
   uint16_t *exact;   /* per token: 1 = must match capitals exactly */
   char **orig;       /* original tokens, for exact matching */
   size_t n;
@@ -217,6 +278,7 @@ typedef struct ag_alias {
 typedef struct ag_pattern {
   ag_seq seq;
   ag_map first;    /* the words a match can start with ... */
+  uint8_t *first_ids; /* ... as a bit set of word ids below r->nlow ... */
   int first_any;   /* ... unless it can start anywhere (a slot) */
   size_t gid;      /* index among all patterns of all relations */
   int anchored;    /* a match needs one of its anchor words in the sentence */
@@ -234,6 +296,7 @@ typedef struct ag_relation {
   int symmetric;
   int blame;  /* attributed by a reporter, the source is also blamed-by it */
   char **exclude_roles; /* role words that keep a mention out of its slots */
+  uint32_t *exclude_ids; /* their word ids */
   size_t nexclude;
   ag_pattern *pats;
   size_t npats, cap_pats;
@@ -243,6 +306,9 @@ typedef struct ag_relation {
  * tries those (and the ones that can start anywhere). */
 typedef struct ag_start_index {
   ag_map by_word;   /* word -> index into lists */
+  uint32_t *by_id;  /* word id -> index into lists + 1, 0 none (ids < nby_id);
+                       only for r->anchors and r->starts, see r->word_classes */
+  size_t nby_id;
   size_t **lists;   /* lists[k][0] = count, then alternative indexes */
   size_t nlists, cap_lists;
   size_t *any;      /* alternatives that can start at any token */
@@ -261,6 +327,20 @@ typedef struct ag_class {
   char file[256];
   int line, col;
 } ag_class;
+
+/* What the matcher checks before it tries a pattern, packed. */
+typedef struct ag_pattern_ref {
+  const ag_pattern *pattern;
+  uint32_t rel;        /* its relation */
+  uint8_t slot_first;  /* starts with a slot: tried at subjects only */
+  uint8_t anchored;    /* see ag_pattern */
+  uint8_t first_any;   /* can start at any word (else see r->starts) */
+} ag_pattern_ref;
+
+/* A class whose start index lists a word: its list there. */
+typedef struct ag_word_class {
+  uint32_t cls, list;
+} ag_word_class;
 
 /* Classes the engine uses by name (see rules/README.md). */
 enum {
@@ -291,6 +371,7 @@ extern const char *const AG_SPECIAL_CLASSES[AG_SP_COUNT];
  * one of the given types. */
 typedef struct ag_anaphor {
   char **words;    /* lower-case tokens */
+  uint32_t *ids;   /* their word ids */
   size_t n;
   uint32_t types;  /* bit set of actor types it may refer to */
   int possessive;  /* "its": an actor only before a role word */
@@ -316,7 +397,6 @@ struct ag_rules {
   ag_alias *aliases;
   size_t naliases, cap_aliases;
   ag_map alias_index;  /* joined lower-case words -> first alias index */
-  ag_map first_word;   /* first lower-case word -> longest alias length */
   ag_map actor_index;  /* id -> actor index */
   ag_relation *rels;
   size_t nrels, cap_rels;
@@ -337,7 +417,52 @@ struct ag_rules {
   long special[AG_SP_COUNT];  /* class index of each special class, or -1 */
   ag_start_index anchors;     /* anchor word -> the patterns (gid) it anchors */
   size_t npatterns;
+  ag_pattern_ref *prefs;      /* per pattern (gid), in the order they run */
+  ag_start_index starts;      /* first word -> the patterns (gid) that can start
+                                 only at their first words */
+  /* Word ids: every word the rules name gets one (see AG_W_*), the words of
+   * classes, patterns and anaphora first (ids below nlow), then the words of
+   * aliases; a text word no rule names has id AG_W_NONE. */
+  ag_map vocab;               /* word -> id */
+  size_t nwords, nlow;
+  struct ag_vocab_slot *vocab_slots; /* the same, packed for lookups */
+  size_t vocab_cap;
+  char *vocab_text;           /* the words the slots point into */
+  uint8_t *word_flags;        /* per id: AG_WF_* */
+  uint32_t *alias_longest;    /* per id: longest alias starting with it */
+  uint32_t *alias_lens;       /* per id: bit n - 1 set when an alias of n words
+                                 starts with it (bit 31: of 32 or more) */
+  uint32_t *alias_slots;      /* hash of word id sequences -> first alias + 1 */
+  size_t alias_cap;
+  /* the class start indexes turned around, so one word's entries are
+   * together: for id < nlow, word_classes[class_off[id] .. class_off[id + 1])
+   * by ascending class */
+  uint32_t *class_off;
+  ag_word_class *word_classes;
 };
+
+/* One word of the packed vocabulary (open addressing, id 0 = empty). */
+typedef struct ag_vocab_slot {
+  uint32_t hash, id, len, off;  /* off: into ag_rules.vocab_text */
+} ag_vocab_slot;
+
+/* Words the matcher tests by name, with fixed ids. */
+enum {
+  AG_W_NONE, AG_W_COMMA, AG_W_AND, AG_W_OR, AG_W_AS, AG_W_WELL, AG_W_LPAREN,
+  AG_W_RPAREN, AG_W_POSS, AG_W_OF, AG_W_FOR, AG_W_ACCORDING, AG_W_TO, AG_W_THAT,
+  AG_W_DOT, AG_W_SEMICOLON, AG_W_COLON, AG_W_DASHES, AG_W_BUT, AG_W_WHILE,
+  AG_W_ALTHOUGH, AG_W_THOUGH, AG_W_QUOTE, AG_W_DE, AG_W_DEL, AG_W_AMP, AG_W_THE,
+  AG_W_COUNT
+};
+enum {
+  AG_WF_PATTERN = 1, /* a literal of some relation pattern */
+  AG_WF_ANAPHOR = 2  /* the first word of an anaphor */
+};
+
+/* The id of a lower-case word of n bytes, AG_W_NONE when no rule names it. */
+uint32_t ag_word_id(const ag_rules *r, const char *w, size_t n);
+/* The first alias (chained by next) whose words are ids[0..n), or -1. */
+long ag_alias_lookup(const ag_rules *r, const uint32_t *ids, size_t n);
 
 /* pattern.c */
 int ag_pattern_compile(ag_rules *r, const char *text, ag_seq *out,
@@ -353,6 +478,11 @@ int ag_seq_first_words(const ag_seq *seq, ag_map *set, int *any);
 /* Number the patterns and index their anchor words: a pattern whose anchor
  * words are all missing from a sentence cannot match there. */
 int ag_anchor_index_build(ag_rules *r);
+/* Give every word of the classes, patterns and anaphora an id in r->vocab and
+ * build the id-indexed forms of the first-word and anchor indexes. */
+int ag_pattern_ids_build(ag_rules *r);
+/* The id of w in r->vocab, added when new; 0 out of memory. */
+uint32_t ag_vocab_add(ag_rules *r, const char *w);
 /* Word forms of a verb or noun (attack -> attacks, attacked, attacking). */
 int ag_word_forms(const char *word, char ***forms, size_t *n);
 
@@ -441,11 +571,105 @@ int ag_match_doc(const ag_rules *r, const ag_doc *doc, ag_match_result *m,
 
 struct ag_extractor;
 const ag_rules *ag_extractor_rules(const struct ag_extractor *ex);
+const ag_extract_options *ag_extractor_options(const struct ag_extractor *ex);
+/* Add one article whose date is known (date "" = undated); date NULL reads
+ * a "date YYYY-MM-DD" marker at the start of text, as ag_extractor_add. */
+int ag_extractor_add_record(struct ag_extractor *ex, const char *id, const char *date,
+                            const char *text, size_t len, ag_error *err);
+
+/* What one article adds to the graph, as plain values: made from a matched
+ * article, or read back from a JSON lines shard by merge.  Actors are
+ * numbered as in the article: below the dictionary's count a dictionary
+ * actor, above it the article's own unknown actors (unk_*). Strings are
+ * offsets into pool. */
+typedef struct ag_art_mention {
+  size_t actor, form;
+} ag_art_mention;
+
+typedef struct ag_art_edge {
+  size_t src, rel, tgt;
+  int modality;
+  double confidence;
+  int has_amount;
+  double amount;
+  char currency[8];
+  long reporter;        /* actor, or -1 */
+  size_t role[2];       /* role words of source and target ("" none) */
+  size_t evidence;
+} ag_art_edge;
+
+typedef struct ag_art {
+  ag_buf pool;
+  size_t id;
+  char date[11];
+  int skipped;          /* outside since/until */
+  size_t sentences, mentions, assertions, negated, hypothetical;
+  size_t *unk_name;     /* pool offsets */
+  int *unk_type;
+  size_t nunk, cap_unk;
+  ag_art_mention *ms;   /* names only (no pronouns), in text order */
+  size_t nms, cap_ms;
+  ag_art_edge *es;
+  size_t nes, cap_es;
+} ag_art;
+
+void ag_art_init(ag_art *a);
+void ag_art_clear(ag_art *a);
+void ag_art_destroy(ag_art *a);
+/* Room for n unknown actors. */
+int ag_art_reserve_unknowns(ag_art *a, size_t n);
+/* Store s (n bytes) in a's pool; *off receives its offset. */
+int ag_art_str(ag_art *a, const char *s, size_t n, size_t *off);
+#define AG_ART_S(a, off) ((a)->pool.data + (off))
+/* Add an article record to the graph (and, with provenance, the JSON line
+ * `line` of len bytes verbatim: merge passes its input through). */
+int ag_extractor_add_art(struct ag_extractor *ex, ag_art *art, const char *line,
+                         size_t len, ag_error *err);
+/* Append the JSON line of art (record "article") to b. */
+int ag_art_json(const ag_rules *r, const ag_art *art, ag_buf *b);
+
+/* ---- analyze.c --------------------------------------------------------- */
+
+/* 1 when date ("" = undated) lies in [since, until] (either may be NULL;
+ * partial dates compare by their prefix). */
+int ag_date_in_window(const char *date, const char *since, const char *until);
+/* The relation named name[0..n), or -1. */
+long ag_rules_relation(const ag_rules *r, const char *name, size_t n);
+struct igraph_s;
+/* Apply the graph filters of o to g in place (see ag_extract_options). */
+int ag_graph_filter(struct igraph_s *g, const ag_rules *r, const ag_extract_options *o,
+                    ag_error *err);
+/* Degrees, PageRank, betweenness, communities and size as vertex attributes. */
+int ag_graph_analyze(struct igraph_s *g);
 
 /* ---- export_*.c -------------------------------------------------------- */
 
+/* The attributes every exporter writes, in this order (one table, so the
+ * formats agree).  Strings may be "" (left out where a format allows),
+ * numbers may be NaN (left out likewise). */
+typedef enum { AG_ATTR_STRING, AG_ATTR_INT, AG_ATTR_DOUBLE, AG_ATTR_BOOL } ag_attr_type;
+typedef struct ag_attr_key {
+  const char *name;
+  ag_attr_type type;
+} ag_attr_key;
+extern const ag_attr_key ag_node_keys[];
+extern const size_t ag_n_node_keys;
+extern const ag_attr_key ag_edge_keys[];
+extern const size_t ag_n_edge_keys;
+
 int ag_write_graphml(const ag_graph *g, ag_buf *out);
 int ag_write_dot(const ag_graph *g, ag_buf *out);
+int ag_write_gexf(const ag_graph *g, ag_buf *out);
+int ag_write_csv_nodes(const ag_graph *g, ag_buf *out);
+int ag_write_csv_edges(const ag_graph *g, ag_buf *out);
+int ag_write_json(const ag_graph *g, ag_buf *out);
+int ag_write_html(const ag_graph *g, ag_buf *out);
+/* 1 when the HTML viewer (its vendored JavaScript) was built in. */
+int ag_html_available(void);
+/* Render through a Graphviz program (dot up to 150 nodes, sfdp above) into
+ * out; a clear error when Graphviz is not installed. */
+int ag_render_graphviz(const ag_graph *g, ag_format format, ag_buf *out,
+                       ag_error *err);
 
 /* Escapers append to b. */
 int ag_json_escape(ag_buf *b, const char *s);

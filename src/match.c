@@ -19,6 +19,8 @@
 #define MAX_PAREN 8        /* tokens of "(FBI)", "(€72 million)" */
 #define NEG_WINDOW 10     /* tokens before a match (in its clause) that can negate it */
 #define STEP_BUDGET 4000
+#define READ_THROUGH AG_SP_COUNT        /* see read_through */
+#define CACHE_SLOTS (AG_SP_COUNT + 1)   /* per token in mstate.cache */
 
 void ag_match_result_init(ag_match_result *m) { memset(m, 0, sizeof *m); }
 
@@ -37,8 +39,10 @@ typedef struct frame {
 typedef struct mstate {
   const ag_rules *r;
   const ag_doc *doc;
+  const uint32_t *ids;        /* per token of doc: its word id */
   size_t first, end;          /* sentence token range */
   const size_t *mention_at;   /* per token: mention index + 1, or 0 */
+  size_t *subjects;           /* the mentions a pattern's subject may start at */
   const ag_mention *mentions;
   size_t start;               /* where this attempt started */
   size_t list[2][MAX_LIST], nlist[2];
@@ -48,13 +52,18 @@ typedef struct mstate {
   size_t match_end;
   long budget;
   int use_skip;
-  uint8_t *cache;  /* per special class and token: match length + 1, 0 unknown */
+  uint8_t *cache;  /* per token and special class (then READ_THROUGH): match
+                      length + 1, 0 unknown */
   FILE *trace;     /* explain mentions and matches here, or NULL */
   ag_unknowns *unk; /* unknown actors are captured here, or NULL */
   uint8_t *covered; /* per token: inside an actor mention */
   uint8_t *lit;     /* per token: matched by a literal of the pattern */
-  uint8_t *live;    /* per pattern (gid): an anchor word is in the sentence;
+  uint8_t *live;    /* per pattern (gid) whose anchor word is in the sentence:
+                       where the last one is, + 1 (255: that far or further);
                        NULL when every pattern is tried (explain) */
+  uint64_t *pbits;  /* four sets of pattern (gid) bits, PBITS words each:
+                       unanchored, can start anywhere (fixed per rules), then
+                       per sentence: anchor word seen, first word seen */
   int marking;      /* record literal tokens (the pattern's own run only) */
   struct history *hist; /* recent actors of the article, for coreference */
   int keep_modal;       /* keep negated and hypothetical matches */
@@ -91,8 +100,9 @@ static const char *word(const mstate *st, size_t pos) {
   return ag_tok_norm(st->doc, pos);
 }
 
-static int is_word(const mstate *st, size_t pos, const char *w) {
-  return pos < st->end && strcmp(word(st, pos), w) == 0;
+/* Is the word at pos the one with this id (AG_W_*)? */
+static int is_word(const mstate *st, size_t pos, uint32_t id) {
+  return pos < st->end && st->ids[pos] == id;
 }
 
 static const ag_mention *mention(const mstate *st, size_t pos) {
@@ -100,29 +110,45 @@ static const ag_mention *mention(const mstate *st, size_t pos) {
   return &st->mentions[st->mention_at[pos - st->first] - 1];
 }
 
-/* Longest match of a class (by index) starting at pos; 0 if none. */
-/* The alternatives of class c that can start at pos, in order: the ones
- * indexed under the word at pos merged with the ones that start anywhere.
- * Returns how many were written to out (room for c->nalts). */
-static size_t candidates(const mstate *st, const ag_class *c, size_t pos, size_t *out) {
-  const ag_start_index *ix = &c->index;
-  const size_t *w = NULL;
-  size_t k, nw = 0, i = 0, j = 0, n = 0;
-  const char *word_at = ag_tok_norm(st->doc, pos);
-  if (ag_map_get(&ix->by_word, word_at, strlen(word_at), &k)) {
-    w = ix->lists[k] + 1;
-    nw = ix->lists[k][0];
+/* The alternatives of class ci indexed under the word at pos: *w, returns
+ * how many. */
+static size_t indexed_at(const mstate *st, size_t ci, size_t pos, const size_t **w) {
+  const ag_rules *r = st->r;
+  uint32_t id = st->ids[pos];
+  if (id >= r->nlow) return 0;
+  for (uint32_t k = r->class_off[id]; k < r->class_off[id + 1]; k++) {
+    const ag_word_class *x = &r->word_classes[k];
+    if (x->cls < ci) continue;
+    if (x->cls > ci) break;
+    const size_t *l = r->classes[ci].index.lists[x->list];
+    *w = l + 1;
+    return l[0];
   }
+  return 0;
+}
+
+/* The alternatives that can start at pos, in order: the nw indexed ones in
+ * w merged with the ones that start anywhere.  *out points at them (at w,
+ * at ix->any, or at buf when both lists are needed: room for nw + nany). */
+static size_t candidates(const ag_start_index *ix, const size_t *w, size_t nw,
+                         size_t *buf, const size_t **out) {
+  size_t i = 0, j = 0, n = 0;
+  if (!ix->nany) return *out = w, nw;
+  if (!nw) return *out = ix->any, ix->nany;
   while (i < nw || j < ix->nany)
-    out[n++] = (j >= ix->nany || (i < nw && w[i] < ix->any[j])) ? w[i++] : ix->any[j++];
+    buf[n++] = (j >= ix->nany || (i < nw && w[i] < ix->any[j])) ? w[i++] : ix->any[j++];
+  *out = buf;
   return n;
 }
 
+/* Longest match of a class (by index) starting at pos; 0 if none. */
 static size_t class_at(const mstate *outer, long ci, size_t pos) {
   if (ci < 0 || pos >= outer->end) return 0;
   const ag_class *c = &outer->r->classes[ci];
-  size_t cand[c->nalts ? c->nalts : 1];
-  size_t n = candidates(outer, c, pos, cand);
+  const size_t *w = NULL, *cand;
+  size_t nw = indexed_at(outer, (size_t)ci, pos, &w);
+  size_t buf[nw && c->index.nany ? nw + c->index.nany : 1];
+  size_t n = candidates(&c->index, w, nw, buf, &cand);
   if (!n) return 0;
   mstate st = *outer;
   st.use_skip = 0;
@@ -140,10 +166,28 @@ static size_t class_at(const mstate *outer, long ci, size_t pos) {
 /* Length of the special class sp at pos, computed once per sentence. */
 static size_t special_at(const mstate *st, int sp, size_t pos) {
   if (pos >= st->end || st->r->special[sp] < 0) return 0;
-  uint8_t *c = &st->cache[(size_t)sp * (st->end - st->first) + (pos - st->first)];
+  uint8_t *c = &st->cache[(pos - st->first) * CACHE_SLOTS + (size_t)sp];
   if (!*c) {
     size_t k = class_at(st, st->r->special[sp], pos);
     *c = (uint8_t)(k > 250 ? 251 : k + 1);
+  }
+  return (size_t)*c - 1;
+}
+
+static int ends_in_ing(const mstate *st, size_t pos);
+
+/* Negation and hypothesis words a match reads through, and "is" before a
+ * verb in -ing: how many at pos (cached like special_at). */
+static size_t read_through(const mstate *st, size_t pos) {
+  if (pos >= st->end) return 0;
+  uint8_t *c = &st->cache[(pos - st->first) * CACHE_SLOTS + READ_THROUGH];
+  if (!*c) {
+    size_t k = special_at(st, AG_SP_NEGATION, pos);
+    if (!k) k = special_at(st, AG_SP_HYPOTHETICAL, pos);
+    /* "is attacking", "have been targeting", but not "was attacked" */
+    if (!k && (k = special_at(st, AG_SP_PROGRESSIVE, pos)) && !ends_in_ing(st, pos + k))
+      k = 0;
+    *c = (uint8_t)(k + 1);
   }
   return (size_t)*c - 1;
 }
@@ -161,7 +205,7 @@ static int excluded_role(const mstate *st, const ag_mention *m) {
   if (!st->rel || !st->rel->nexclude) return 0;
   for (size_t p = m->alias_end; p < m->end; p++)
     for (size_t i = 0; i < st->rel->nexclude; i++)
-      if (!strcmp(word(st, p), st->rel->exclude_roles[i])) return 1;
+      if (st->ids[p] == st->rel->exclude_ids[i]) return 1;
   return 0;
 }
 
@@ -180,16 +224,16 @@ static int type_ok(mstate *st, const ag_el *e, const ag_mention *m) {
 
 /* End of a short parenthesis "( ... )" starting at pos, or 0. */
 static size_t paren_end(const mstate *st, size_t pos) {
-  if (!is_word(st, pos, "(")) return 0;
+  if (!is_word(st, pos, AG_W_LPAREN)) return 0;
   for (size_t j = pos + 1; j < st->end && j <= pos + MAX_PAREN; j++)
-    if (is_word(st, j, ")")) return j + 1;
+    if (is_word(st, j, AG_W_RPAREN)) return j + 1;
   return 0;
 }
 
 /* Is there a comma among the three tokens before pos? */
 static int comma_before(const mstate *st, size_t pos) {
   for (size_t k = 1; k <= 3 && pos >= st->first + k; k++)
-    if (is_word(st, pos - k, ",")) return 1;
+    if (is_word(st, pos - k, AG_W_COMMA)) return 1;
   return 0;
 }
 
@@ -224,7 +268,7 @@ static int run_slot(mstate *st, const ag_el *els, size_t n, size_t i,
   }
   if (!m) return 0;
   /* possessive: "Taiwan's Far Eastern bank" -> the bank */
-  if (is_word(st, m->end, "'s") && mention(st, m->end + 1))
+  if (is_word(st, m->end, AG_W_POSS) && mention(st, m->end + 1))
     m = mention(st, m->end + 1);
   if (!type_ok(st, e, m)) return 0;
   /* "the 2014 Sony hack" names an event, not Sony: such a mention cannot
@@ -241,14 +285,14 @@ static int run_slot(mstate *st, const ag_el *els, size_t n, size_t i,
   while (k < MAX_LIST) {
     size_t p = ends[k - 1], q;
     int conj = 1;
-    if (is_word(st, p, ",") && (is_word(st, p + 1, "and") || is_word(st, p + 1, "or")))
+    if (is_word(st, p, AG_W_COMMA) && (is_word(st, p + 1, AG_W_AND) || is_word(st, p + 1, AG_W_OR)))
       q = p + 2;
-    else if (is_word(st, p, "and") || is_word(st, p, "or"))
+    else if (is_word(st, p, AG_W_AND) || is_word(st, p, AG_W_OR))
       q = p + 1;
-    else if (is_word(st, p, ","))
+    else if (is_word(st, p, AG_W_COMMA))
       q = p + 1, conj = 0;
-    else if (is_word(st, p, "as") && is_word(st, p + 1, "well") &&
-             is_word(st, p + 2, "as"))
+    else if (is_word(st, p, AG_W_AS) && is_word(st, p + 1, AG_W_WELL) &&
+             is_word(st, p + 2, AG_W_AS))
       q = p + 3;
     else
       break;
@@ -272,7 +316,7 @@ static int run_slot(mstate *st, const ag_el *els, size_t n, size_t i,
     if (run(st, els, n, i + 1, ends[len - 1], next)) return 1;
     /* the subject closes an interjection: "Gangs, e.g. Conti and LockBit,
      * have attacked" */
-    if (subject && is_word(st, ends[len - 1], ",") && comma_before(st, pos) &&
+    if (subject && is_word(st, ends[len - 1], AG_W_COMMA) && comma_before(st, pos) &&
         run(st, els, n, i + 1, ends[len - 1] + 1, next))
       return 1;
     if (len == 1) {
@@ -285,10 +329,10 @@ static int run_slot(mstate *st, const ag_el *els, size_t n, size_t i,
       if (close && run(st, els, n, i + 1, close, next)) return 1;
     }
     /* an appositive after the subject: "Lazarus, a group tied to X, stole" */
-    if (subject && is_word(st, ends[len - 1], ",")) {
+    if (subject && is_word(st, ends[len - 1], AG_W_COMMA)) {
       size_t p = ends[len - 1] + 1;
       for (size_t j = 0; j < MAX_APPOSITIVE && p + j < st->end; j++) {
-        if (is_word(st, p + j, ",")) {
+        if (is_word(st, p + j, AG_W_COMMA)) {
           /* "Another GRU unit, Sandworm, attacked": an appositive that names
            * an actor is the subject, matched from its own start; "the FBI,
            * a federal agency, blamed" is still the FBI */
@@ -313,7 +357,7 @@ static int run_el(mstate *st, const ag_el *els, size_t n, size_t i,
     case AG_EL_LIT:
       if (pos >= st->end) return 0;
       for (size_t f = 0; f < e->nforms; f++)
-        if (strcmp(word(st, pos), e->forms[f]) == 0) {
+        if (st->ids[pos] == e->ids[f]) {
           if (!run(st, els, n, i + 1, pos + 1, next)) return 0;
           /* on the way back from a whole match: the pattern's own words,
            * which modality must not read ("threatened to", "rejected") */
@@ -326,8 +370,10 @@ static int run_el(mstate *st, const ag_el *els, size_t n, size_t i,
       if (e->cls >= 0 && pos < st->end) {
         /* a $CLASS: only the entries that can start at this word */
         const ag_class *c = &st->r->classes[e->cls];
-        size_t cand[c->nalts ? c->nalts : 1];
-        size_t nc = candidates(st, c, pos, cand);
+        const size_t *w = NULL, *cand;
+        size_t nw = indexed_at(st, (size_t)e->cls, pos, &w);
+        size_t buf[nw && c->index.nany ? nw + c->index.nany : 1];
+        size_t nc = candidates(&c->index, w, nw, buf, &cand);
         for (size_t k = 0; k < nc; k++)
           if (run(st, e->alts[cand[k]].els, e->alts[cand[k]].n, 0, pos, &fr)) return 1;
         return 0;
@@ -396,15 +442,11 @@ static int run(mstate *st, const ag_el *els, size_t n, size_t i, size_t pos,
     /* "the FBI accused Lazarus of attacking Sony": after the subject of a
      * pattern, "of"/"for" is read through when an accusation precedes it */
     if (!k && i == 1 && !next && els[0].kind == AG_EL_SLOT &&
-        (is_word(st, p, "of") || is_word(st, p, "for")) && accused(st))
+        (is_word(st, p, AG_W_OF) || is_word(st, p, AG_W_FOR)) && accused(st))
       k = 1;
     /* negation and hypothesis words are read through, so the match is made
      * and then marked: "North Korea denied attacking", "Russia may attack" */
-    if (!k) k = special_at(st, AG_SP_NEGATION, p);
-    if (!k) k = special_at(st, AG_SP_HYPOTHETICAL, p);
-    /* "is attacking", "have been targeting", but not "was attacked" */
-    if (!k && (k = special_at(st, AG_SP_PROGRESSIVE, p)) && !ends_in_ing(st, p + k))
-      k = 0;
+    if (!k) k = read_through(st, p);
     if (!k) break;
     p += k;
   }
@@ -435,23 +477,18 @@ static int alias_matches(const ag_rules *r, const ag_doc *d, const ag_alias *a,
   return 1;
 }
 
-/* The longest alias at pos within [pos, end): alias index + 1, or 0. */
-static size_t alias_at(const ag_rules *r, const ag_doc *d, size_t first,
-                       size_t pos, size_t end, size_t *len, ag_buf *key,
-                       const char *date) {
-  size_t longest;
-  const char *w = ag_tok_norm(d, pos);
-  if (!ag_map_get(&r->first_word, w, strlen(w), &longest)) return 0;
-  if (longest > end - pos) longest = end - pos;
+/* The longest alias at pos within the sentence: alias index + 1, or 0. */
+static size_t alias_at(const mstate *st, size_t pos, size_t *len) {
+  const ag_rules *r = st->r;
+  size_t longest = r->alias_longest[st->ids[pos]];
+  if (!longest) return 0;
+  if (longest > st->end - pos) longest = st->end - pos;
+  uint32_t lens = r->alias_lens[st->ids[pos]];
   for (size_t n = longest; n > 0; n--) {
-    ag_buf_clear(key);
-    for (size_t k = 0; k < n; k++)
-      if ((k && ag_buf_putc(key, ' ')) || ag_buf_puts(key, ag_tok_norm(d, pos + k)))
-        return 0;
-    size_t head;
-    if (!ag_map_get(&r->alias_index, key->data, key->len, &head)) continue;
-    for (long j = (long)head; j >= 0; j = r->aliases[j].next)
-      if (alias_matches(r, d, &r->aliases[j], pos, first, date)) {
+    if (!(lens >> (n < 32 ? n - 1 : 31) & 1)) continue; /* no alias that long */
+    long head = ag_alias_lookup(r, st->ids + pos, n);
+    for (long j = head; j >= 0; j = r->aliases[j].next)
+      if (alias_matches(r, st->doc, &r->aliases[j], pos, st->first, st->date)) {
         *len = n;
         return (size_t)j + 1;
       }
@@ -472,9 +509,9 @@ static int push_mention(ag_match_result *m, size_t first, size_t end,
 
 /* ---- unknown actors ------------------------------------------------------- */
 
-static int is_connector(const char *w) {
-  return !strcmp(w, "of") || !strcmp(w, "for") || !strcmp(w, "de") ||
-         !strcmp(w, "del") || !strcmp(w, "&") || !strcmp(w, "the");
+static int is_connector(uint32_t w) {
+  return w == AG_W_OF || w == AG_W_FOR || w == AG_W_DE || w == AG_W_DEL ||
+         w == AG_W_AMP || w == AG_W_THE;
 }
 
 /* A capitalised word that can be part of an unknown actor's name: not inside
@@ -486,10 +523,9 @@ static int name_word(mstate *st, size_t p, int inside) {
   if (!(t->flags & AG_TOK_WORD) || !(t->flags & (AG_TOK_CAP | AG_TOK_ALLCAPS)) ||
       st->covered[p - st->first])
     return 0;
-  const char *w = word(st, p);
   /* a pattern word may stand inside a name ("Higher Education Funding
    * Council") but not open or close one ("Russia Attacks Ukraine") */
-  return (inside || !ag_map_get(&st->r->pattern_words, w, strlen(w), NULL)) &&
+  return (inside || !(st->r->word_flags[st->ids[p]] & AG_WF_PATTERN)) &&
          !special_at(st, AG_SP_NOT_NAME, p) && !special_at(st, AG_SP_ROLE, p) &&
          !special_at(st, AG_SP_PREFIX, p) && special_at(st, AG_SP_TITLE, p) != 1;
 }
@@ -508,7 +544,7 @@ static int guess_type(mstate *st, size_t from, size_t to) {
         return heads[h][1];
   if (from > st->first && special_at(st, AG_SP_TITLE, from - 1) == 1)
     return AG_TYPE_PERSON;
-  if (from > st->first + 1 && is_word(st, from - 1, ".") &&
+  if (from > st->first + 1 && is_word(st, from - 1, AG_W_DOT) &&
       special_at(st, AG_SP_TITLE, from - 2) == 1)
     return AG_TYPE_PERSON;
   return AG_TYPE_OTHER;
@@ -530,7 +566,7 @@ static int find_unknown(mstate *st, ag_match_result *m, size_t *mention_at,
     for (;;) {
       if (q < st->end && name_word(st, q, 0) && d->toks[q].newlines == 0) q++;
       else if (q + 1 < st->end && d->toks[q].newlines == 0 &&
-               (is_connector(word(st, q)) || name_word(st, q, 1)) && name_word(st, q + 1, 0))
+               (is_connector(st->ids[q]) || name_word(st, q, 1)) && name_word(st, q + 1, 0))
         q += 2;
       else break;
     }
@@ -611,10 +647,11 @@ static long antecedent(const mstate *st, uint32_t types) {
  * common noun inside it may already be a sector mention ("the bank"). */
 static size_t anaphor_at(const mstate *st, size_t p, const ag_anaphor **which) {
   const ag_rules *r = st->r;
+  if (p >= st->end || !(r->word_flags[st->ids[p]] & AG_WF_ANAPHOR)) return 0;
   for (size_t i = 0; i < r->nanaphora; i++) {
     const ag_anaphor *a = &r->anaphora[i];
     size_t k = 0;
-    while (k < a->n && p + k < st->end && !strcmp(word(st, p + k), a->words[k]) &&
+    while (k < a->n && p + k < st->end && st->ids[p + k] == a->ids[k] &&
            (k > 0 || !st->covered[p - st->first]))
       k++;
     /* a name inside must be a sector ending inside too: "the Department of
@@ -674,8 +711,7 @@ static int resolve_anaphora(mstate *st, ag_match_result *m, size_t *mention_at,
   return 0;
 }
 
-static int find_mentions(mstate *st, ag_match_result *m, size_t *mention_at,
-                         ag_buf *key) {
+static int find_mentions(mstate *st, ag_match_result *m, size_t *mention_at) {
   const ag_doc *d = st->doc;
   size_t base = m->nmentions;
   /* DISCARD phrases hold no actor: "Atlanta, Georgia", "Washington Post" */
@@ -689,7 +725,7 @@ static int find_mentions(mstate *st, ag_match_result *m, size_t *mention_at,
       pos++;
       continue;
     }
-    size_t len = 0, ai = alias_at(st->r, d, st->first, pos, st->end, &len, key, st->date);
+    size_t len = 0, ai = alias_at(st, pos, &len);
     if (!ai) {
       pos++;
       continue;
@@ -706,7 +742,7 @@ static int find_mentions(mstate *st, ag_match_result *m, size_t *mention_at,
      * hackers" is North Korea's hackers, not "the North" + "Korean" */
     for (size_t q = pos + 1; q < end && !later; q++) {
       size_t l2 = 0;
-      if (alias_at(st->r, d, st->first, q, st->end, &l2, key, st->date) && q + l2 > end)
+      if (alias_at(st, q, &l2) && q + l2 > end)
         later = q;
     }
     if (later) {
@@ -722,11 +758,10 @@ static int find_mentions(mstate *st, ag_match_result *m, size_t *mention_at,
         d->toks[end].newlines == 0) {
       size_t l2 = 0;
       st->mentions = m->mentions + base;
-      const char *nw = ag_tok_norm(d, end);
-      if (!alias_at(st->r, d, st->first, end, st->end, &l2, key, st->date) &&
+      if (!alias_at(st, end, &l2) &&
           !special_at(st, AG_SP_ROLE, end) &&
           /* but a headline verb is no name: "Russia Attacks Ukraine" */
-          !ag_map_get(&st->r->pattern_words, nw, strlen(nw), NULL)) {
+          !(st->r->word_flags[st->ids[end]] & AG_WF_PATTERN)) {
         pos = end;
         continue;
       }
@@ -760,10 +795,10 @@ static int find_mentions(mstate *st, ag_match_result *m, size_t *mention_at,
 #define HEDGE_FACTOR 0.7 /* confidence kept per hedge word */
 #define HEDGE_AFTER 6     /* tokens after a match that can hedge it */
 
-static int clause_break(const char *w) {
-  return !strcmp(w, ",") || !strcmp(w, ";") || !strcmp(w, ":") ||
-         !strcmp(w, "--") || !strcmp(w, "but") || !strcmp(w, "while") ||
-         !strcmp(w, "although") || !strcmp(w, "though") || !strcmp(w, "\"");
+static int clause_break(uint32_t w) {
+  return w == AG_W_COMMA || w == AG_W_SEMICOLON || w == AG_W_COLON ||
+         w == AG_W_DASHES || w == AG_W_BUT || w == AG_W_WHILE ||
+         w == AG_W_ALTHOUGH || w == AG_W_THOUGH || w == AG_W_QUOTE;
 }
 
 /* Modality of the match [from, to): negation or hypothesis words in it or
@@ -771,7 +806,7 @@ static int clause_break(const char *w) {
 static int modality(mstate *st, size_t from, size_t to, double *confidence) {
   size_t lo = from, hi = to;
   int mod = AG_MOD_ASSERTED;
-  for (int k = 0; k < NEG_WINDOW && lo > st->first && !clause_break(word(st, lo - 1)); k++)
+  for (int k = 0; k < NEG_WINDOW && lo > st->first && !clause_break(st->ids[lo - 1]); k++)
     lo--;
   for (size_t p = lo; p < to; p++) {
     if (st->lit[p - st->first]) continue; /* the pattern's own words */
@@ -1043,7 +1078,7 @@ static int describes_previous(const mstate *st, size_t pos) {
   if (!x || ACTOR(st, x->actor)->type != AG_TYPE_SECTOR) return 0;
   size_t p = pos;
   while (p > st->first && special_at(st, AG_SP_PREFIX, p - 1) == 1) p--;
-  if (p <= st->first + 1 || !is_word(st, p - 1, ",")) return 0;
+  if (p <= st->first + 1 || !is_word(st, p - 1, AG_W_COMMA)) return 0;
   for (size_t q = p - 1; q-- > st->first && q + 10 > p;) {
     const ag_mention *y = mention(st, q);
     if (y && y->end == p - 1) return 1;
@@ -1067,7 +1102,7 @@ static long actor_ending_at(const mstate *st, size_t end) {
 static long find_reporter(mstate *st) {
   /* according to A */
   for (size_t p = st->first; p + 2 < st->end; p++)
-    if (is_word(st, p, "according") && is_word(st, p + 1, "to")) {
+    if (is_word(st, p, AG_W_ACCORDING) && is_word(st, p + 1, AG_W_TO)) {
       const ag_mention *x = mention(st, skip_prefix(st, p + 2));
       if (x) return (long)x->actor;
     }
@@ -1081,7 +1116,7 @@ static long find_reporter(mstate *st) {
   /* A said (that) <match> */
   size_t q = st->start;
   while (q > st->first && special_at(st, AG_SP_PREFIX, q - 1) == 1) q--;
-  if (q > st->first && is_word(st, q - 1, "that")) q--;
+  if (q > st->first && is_word(st, q - 1, AG_W_THAT)) q--;
   for (size_t k = 1; k <= 3 && q >= st->first + k; k++)
     if (special_at(st, AG_SP_REPORT, q - k) == k) {
       size_t r = q - k;
@@ -1092,7 +1127,7 @@ static long find_reporter(mstate *st) {
     }
   /* <match>, A said / <match>, said A */
   for (size_t p = st->match_end; p < st->end && p < st->match_end + 8; p++) {
-    if (!is_word(st, p, ",")) continue;
+    if (!is_word(st, p, AG_W_COMMA)) continue;
     const ag_mention *x = mention(st, skip_prefix(st, p + 1));
     if (x && special_at(st, AG_SP_REPORT, x->end)) return (long)x->actor;
     size_t k = special_at(st, AG_SP_REPORT, p + 1);
@@ -1111,59 +1146,123 @@ static void find_amount(mstate *st) {
   }
 }
 
-static int match_sentence(mstate *st, ag_match_result *m, size_t sentence) {
-  trace_sentence(st, sentence);
-  size_t sfirst = m->nasserts;
-  if (st->live) {
-    const ag_start_index *ix = &st->r->anchors;
-    memset(st->live, 0, st->r->npatterns);
-    for (size_t pos = st->first; pos < st->end; pos++) {
-      size_t k;
-      if (!ag_map_get(&ix->by_word, word(st, pos), strlen(word(st, pos)), &k)) continue;
-      for (size_t j = 1; j <= ix->lists[k][0]; j++) st->live[ix->lists[k][j]] = 1;
+#define PBITS(r) (((r)->npatterns + 63) / 64)
+
+/* The patterns (gid) ix lists under some word of the sentence: into bits,
+ * and into last (if not NULL) where the last such word is, + 1. */
+static void mark_patterns(const mstate *st, const ag_start_index *ix, uint64_t *bits,
+                          uint8_t *last) {
+  for (size_t pos = st->first; pos < st->end; pos++) {
+    uint32_t id = st->ids[pos];
+    if (id >= ix->nby_id || !ix->by_id[id]) continue;
+    const size_t *l = ix->lists[ix->by_id[id] - 1];
+    for (size_t j = 1; j <= l[0]; j++) {
+      bits[l[j] / 64] |= (uint64_t)1 << (l[j] % 64);
+      if (last) last[l[j]] = (uint8_t)(pos - st->first < 254 ? pos - st->first + 1 : 255);
     }
   }
-  for (size_t rel = 0; rel < st->r->nrels; rel++) {
-    const ag_relation *R = &st->r->rels[rel];
-    for (size_t p = 0; p < R->npats; p++) {
-      const ag_seq *seq = &R->pats[p].seq;
-      if (st->live && R->pats[p].anchored && !st->live[R->pats[p].gid]) continue;
-      for (size_t pos = st->first; pos < st->end; pos++) {
-        if (seq->els[0].kind == AG_EL_SLOT &&
-            (!mention(st, pos) || after_preposition(st, pos) ||
-             describes_previous(st, pos)))
-          continue;
-        /* a pattern can only start at one of its first words */
-        if (!R->pats[p].first_any &&
-            !ag_map_get(&R->pats[p].first, word(st, pos), strlen(word(st, pos)), NULL))
-          continue;
-        st->start = pos;
-        st->pattern = &R->pats[p];
-        st->rel = R;
-        st->budget = STEP_BUDGET;
-        st->nlist[0] = st->nlist[1] = 0;
-        st->has_amount = 0;
-        st->marking = 1;
-        int matched = run(st, seq->els, seq->n, 0, pos, NULL);
-        st->marking = 0;
-        if (!matched) {
-          if (st->explain) explain_failure(st, R, &R->pats[p], pos);
-          continue;
-        }
-        find_amount(st);
-        st->reporter = find_reporter(st);
-        double confidence;
-        int mod = modality(st, pos, st->match_end, &confidence);
-        if (mod != AG_MOD_ASSERTED) {
-          if (mod == AG_MOD_NEGATED) m->dropped_negated++;
-          else m->dropped_hypothetical++;
-        }
-        trace_match(st, R, &R->pats[p], mod, confidence);
-        memset(st->lit + (st->start - st->first), 0, st->match_end - st->start);
-        if ((mod == AG_MOD_ASSERTED || st->keep_modal) &&
-            emit(st, m, sfirst, rel, sentence, mod, confidence))
-          return AG_ENOMEM;
-      }
+}
+
+static unsigned lowest_bit(uint64_t x) {
+#if defined(__GNUC__)
+  return (unsigned)__builtin_ctzll(x);
+#else
+  unsigned n = 0;
+  while (!(x & 1)) x >>= 1, n++;
+  return n;
+#endif
+}
+
+/* The mentions a pattern that starts with a slot may start at, in order:
+ * into st->subjects, returns how many. */
+static size_t find_subjects(mstate *st) {
+  size_t n = 0;
+  for (size_t pos = st->first; pos < st->end; pos++)
+    if (mention(st, pos) && !after_preposition(st, pos) && !describes_previous(st, pos))
+      st->subjects[n++] = pos;
+  return n;
+}
+
+/* A pattern can only start at one of its first words. */
+static int starts_with(const mstate *st, const ag_pattern *P, size_t pos) {
+  uint32_t id = st->ids[pos];
+  return P->first_any || (id < st->r->nlow && (P->first_ids[id >> 3] >> (id & 7) & 1));
+}
+
+/* Run pattern P of relation rel at pos; emit what it finds. */
+static int try_pattern(mstate *st, ag_match_result *m, size_t sfirst, size_t rel,
+                       const ag_pattern *P, size_t pos, size_t sentence) {
+  const ag_relation *R = &st->r->rels[rel];
+  st->start = pos;
+  st->pattern = P;
+  st->rel = R;
+  st->budget = STEP_BUDGET;
+  st->nlist[0] = st->nlist[1] = 0;
+  st->has_amount = 0;
+  st->marking = 1;
+  int matched = run(st, P->seq.els, P->seq.n, 0, pos, NULL);
+  st->marking = 0;
+  if (!matched) {
+    if (st->explain) explain_failure(st, R, P, pos);
+    return 0;
+  }
+  find_amount(st);
+  st->reporter = find_reporter(st);
+  double confidence;
+  int mod = modality(st, pos, st->match_end, &confidence);
+  if (mod != AG_MOD_ASSERTED) {
+    if (mod == AG_MOD_NEGATED) m->dropped_negated++;
+    else m->dropped_hypothetical++;
+  }
+  trace_match(st, R, P, mod, confidence);
+  memset(st->lit + (st->start - st->first), 0, st->match_end - st->start);
+  if ((mod == AG_MOD_ASSERTED || st->keep_modal) &&
+      emit(st, m, sfirst, rel, sentence, mod, confidence))
+    return AG_ENOMEM;
+  return 0;
+}
+
+/* Try pattern gid at every place it can start in the sentence.  *nsubjects
+ * is -1 until the subjects are found. */
+static int try_pattern_everywhere(mstate *st, ag_match_result *m, size_t sfirst, size_t gid,
+                                  size_t sentence, long *nsubjects) {
+  const ag_pattern_ref *x = &st->r->prefs[gid];
+  int rc = 0;
+  if (!x->slot_first) {
+    for (size_t pos = st->first; pos < st->end && !rc; pos++)
+      if (starts_with(st, x->pattern, pos))
+        rc = try_pattern(st, m, sfirst, x->rel, x->pattern, pos, sentence);
+    return rc;
+  }
+  if (*nsubjects < 0) *nsubjects = (long)find_subjects(st);
+  /* the anchor word comes after the subject: no match from a subject at or
+   * after the last one */
+  size_t stop = st->live && x->anchored && st->live[gid] < 255
+                    ? st->first + st->live[gid] - 1 : st->end;
+  for (size_t k = 0; k < (size_t)*nsubjects && st->subjects[k] < stop && !rc; k++)
+    if (starts_with(st, x->pattern, st->subjects[k]))
+      rc = try_pattern(st, m, sfirst, x->rel, x->pattern, st->subjects[k], sentence);
+  return rc;
+}
+
+static int match_sentence(mstate *st, ag_match_result *m, size_t sentence) {
+  trace_sentence(st, sentence);
+  size_t sfirst = m->nasserts, nw = PBITS(st->r);
+  long nsubjects = -1;
+  const uint64_t *unanchored = st->pbits, *anywhere = st->pbits + nw;
+  uint64_t *anchor_seen = st->pbits + 2 * nw, *first_seen = st->pbits + 3 * nw;
+  memset(anchor_seen, 0, 2 * nw * sizeof *anchor_seen);
+  if (st->live) mark_patterns(st, &st->r->anchors, anchor_seen, st->live);
+  mark_patterns(st, &st->r->starts, first_seen, NULL);
+  /* the patterns to try, in order: anchored ones only with their anchor
+   * word in the sentence, ones that start at given words with one there */
+  for (size_t w = 0; w < nw; w++) {
+    uint64_t todo = (st->live ? unanchored[w] | anchor_seen[w] : ~(uint64_t)0) &
+                    (anywhere[w] | first_seen[w]);
+    for (; todo; todo &= todo - 1) {
+      int rc = try_pattern_everywhere(st, m, sfirst, w * 64 + lowest_bit(todo), sentence,
+                                      &nsubjects);
+      if (rc) return rc;
     }
   }
   return dictionary_affiliations(st, m, sfirst, sentence);
@@ -1173,26 +1272,39 @@ int ag_match_doc(const ag_rules *r, const ag_doc *doc, ag_match_result *m,
                  const ag_match_options *opts) {
   size_t *mention_at = NULL, cap = 0, cache_cap = 0;
   uint8_t *cache = NULL, *live = NULL;
-  ag_buf key;
+  uint64_t *pbits = calloc(4 * PBITS(r) + 1, sizeof *pbits);
+  uint32_t *ids = malloc((doc->ntoks ? doc->ntoks : 1) * sizeof *ids);
   /* explain lists near misses of every pattern: no anchor filter there */
-  if (!(opts->trace && opts->explain) &&
-      !(live = malloc(r->npatterns ? r->npatterns : 1)))
+  if (!ids || !pbits ||
+      (!(opts->trace && opts->explain) &&
+       !(live = malloc(r->npatterns ? r->npatterns : 1)))) {
+    free(ids);
+    free(pbits);
     return AG_ENOMEM;
+  }
+  for (size_t gid = 0; gid < r->npatterns; gid++) {
+    if (!r->prefs[gid].anchored) pbits[gid / 64] |= (uint64_t)1 << (gid % 64);
+    if (r->prefs[gid].first_any) pbits[PBITS(r) + gid / 64] |= (uint64_t)1 << (gid % 64);
+  }
+  /* one lookup per token: from here on words compare as integers */
+  for (size_t i = 0; i < doc->ntoks; i++) {
+    size_t next = i + 1 < doc->ntoks ? doc->toks[i + 1].norm : doc->norm.len;
+    ids[i] = ag_word_id(r, ag_tok_norm(doc, i), next - doc->toks[i].norm - 1);
+  }
   history hist;
-  ag_buf_init(&key);
   memset(&hist, 0, sizeof hist);
   int rc = 0;
   m->nmentions = m->nasserts = 0;
   m->dropped_negated = m->dropped_hypothetical = 0;
   for (size_t s = 0; s < doc->nsents && !rc; s++) {
     const ag_sentence *sent = &doc->sents[s];
-    if (AG_GROW(mention_at, cap, sent->count + 1)) {
+    if (AG_GROW(mention_at, cap, 2 * sent->count + 2)) {
       rc = AG_ENOMEM;
       break;
     }
     memset(mention_at, 0, (sent->count + 1) * sizeof(size_t));
     /* one buffer: the special-class cache, then the covered flags */
-    size_t ncache = AG_SP_COUNT * sent->count;
+    size_t ncache = CACHE_SLOTS * sent->count;
     if (AG_GROW(cache, cache_cap, ncache + 2 * sent->count + 1)) {
       rc = AG_ENOMEM;
       break;
@@ -1201,14 +1313,17 @@ int ag_match_doc(const ag_rules *r, const ag_doc *doc, ag_match_result *m,
     mstate st = {0};
     st.r = r;
     st.doc = doc;
+    st.ids = ids;
     st.first = sent->first;
     st.end = sent->first + sent->count;
     st.mention_at = mention_at;
+    st.subjects = mention_at + sent->count + 1;
     st.use_skip = 1;
     st.cache = cache;
     st.covered = cache + ncache;
     st.lit = cache + ncache + sent->count;
     st.live = live;
+    st.pbits = pbits;
     st.unk = opts->unknowns;
     st.keep_modal = opts->keep_modal;
     st.hist = r->nanaphora ? &hist : NULL;
@@ -1218,13 +1333,14 @@ int ag_match_doc(const ag_rules *r, const ag_doc *doc, ag_match_result *m,
     st.offset = opts->text_offset;
     st.date = opts->date;
     size_t base = m->nmentions;
-    if ((rc = find_mentions(&st, m, mention_at, &key))) break;
+    if ((rc = find_mentions(&st, m, mention_at))) break;
     st.mentions = m->mentions + base;
     rc = match_sentence(&st, m, s);
   }
   free(mention_at);
   free(cache);
   free(live);
-  ag_buf_destroy(&key);
+  free(pbits);
+  free(ids);
   return rc;
 }

@@ -154,6 +154,7 @@ static int perr(parser *p, const char *fmt, const char *arg) {
 static void el_destroy(ag_el *e) {
   for (size_t i = 0; i < e->nforms; i++) free(e->forms[i]);
   free(e->forms);
+  free(e->ids);
   if (e->owns_alts) {
     for (size_t i = 0; i < e->nalts; i++) ag_seq_destroy(&e->alts[i]);
     free(e->alts);
@@ -460,6 +461,7 @@ void ag_start_index_destroy(ag_start_index *ix) {
   for (size_t i = 0; i < ix->nlists; i++) free(ix->lists[i]);
   free(ix->lists);
   free(ix->any);
+  free(ix->by_id);
   ag_map_destroy(&ix->by_word);
   memset(ix, 0, sizeof *ix);
 }
@@ -538,4 +540,138 @@ int ag_start_index_build(ag_start_index *ix, const ag_seq *alts, size_t n) {
     if (rc) return rc;
   }
   return 0;
+}
+
+/* ---- word ids ------------------------------------------------------------ */
+
+uint32_t ag_vocab_add(ag_rules *r, const char *w) {
+  size_t n = strlen(w), id;
+  if (ag_map_get(&r->vocab, w, n, &id)) return (uint32_t)id;
+  if (!r->nwords) r->nwords = 1; /* 0 is AG_W_NONE */
+  id = r->nwords;
+  if (id >= UINT32_MAX || ag_map_put(&r->vocab, w, n, id)) return 0;
+  r->nwords++;
+  return (uint32_t)id;
+}
+
+/* The ids of the literals of seq and of the groups it owns (the classes it
+ * borrows are numbered on their own). */
+static int seq_ids(ag_rules *r, ag_seq *seq) {
+  for (size_t i = 0; i < seq->n; i++) {
+    ag_el *e = &seq->els[i];
+    if (e->kind == AG_EL_LIT && !e->ids) {
+      if (!(e->ids = calloc(e->nforms ? e->nforms : 1, sizeof *e->ids))) return AG_ENOMEM;
+      for (size_t f = 0; f < e->nforms; f++)
+        if (!(e->ids[f] = ag_vocab_add(r, e->forms[f]))) return AG_ENOMEM;
+    }
+    for (size_t a = 0; e->owns_alts && a < e->nalts; a++) {
+      int rc = seq_ids(r, &e->alts[a]);
+      if (rc) return rc;
+    }
+  }
+  return 0;
+}
+
+static int words_ids(ag_rules *r, char **words, size_t n, uint32_t **ids) {
+  if (!(*ids = calloc(n ? n : 1, sizeof **ids))) return AG_ENOMEM;
+  for (size_t k = 0; k < n; k++)
+    if (!((*ids)[k] = ag_vocab_add(r, words[k]))) return AG_ENOMEM;
+  return 0;
+}
+
+/* Every key of m gets an id (they are all literals already numbered). */
+static int map_ids(ag_rules *r, const ag_map *m) {
+  for (size_t k = 0; k < m->cap; k++)
+    if (m->keys[k] && !ag_vocab_add(r, m->keys[k])) return AG_ENOMEM;
+  return 0;
+}
+
+/* The class start indexes by word: see r->word_classes. */
+static int word_classes_build(ag_rules *r) {
+  size_t total = 0, *cur = NULL;
+  int rc = AG_ENOMEM;
+  if (!(r->class_off = calloc(r->nlow + 1, sizeof *r->class_off))) return rc;
+  for (size_t c = 0; c < r->nclasses; c++) {
+    const ag_map *m = &r->classes[c].index.by_word;
+    for (size_t k = 0; k < m->cap; k++)
+      if (m->keys[k]) r->class_off[ag_word_id(r, m->keys[k], strlen(m->keys[k])) + 1]++, total++;
+  }
+  for (size_t id = 0; id < r->nlow; id++) r->class_off[id + 1] += r->class_off[id];
+  if (!(r->word_classes = calloc(total ? total : 1, sizeof *r->word_classes)) ||
+      !(cur = calloc(r->nlow ? r->nlow : 1, sizeof *cur)))
+    goto done;
+  for (size_t id = 0; id < r->nlow; id++) cur[id] = r->class_off[id];
+  for (size_t c = 0; c < r->nclasses; c++) {
+    const ag_map *m = &r->classes[c].index.by_word;
+    for (size_t k = 0; k < m->cap; k++)
+      if (m->keys[k]) {
+        ag_word_class *x = &r->word_classes[cur[ag_word_id(r, m->keys[k], strlen(m->keys[k]))]++];
+        x->cls = (uint32_t)c;
+        x->list = (uint32_t)m->vals[k];
+      }
+  }
+  rc = 0;
+done:
+  free(cur);
+  return rc;
+}
+
+/* by_word as an array indexed by word id. */
+static int index_ids(const ag_rules *r, ag_start_index *ix) {
+  const ag_map *m = &ix->by_word;
+  size_t max = 0;
+  for (size_t k = 0; k < m->cap; k++) {
+    if (!m->keys[k]) continue;
+    size_t id = ag_word_id(r, m->keys[k], strlen(m->keys[k]));
+    if (id > max) max = id;
+  }
+  if (!(ix->by_id = calloc(max + 1, sizeof *ix->by_id))) return AG_ENOMEM;
+  ix->nby_id = max + 1;
+  for (size_t k = 0; k < m->cap; k++)
+    if (m->keys[k])
+      ix->by_id[ag_word_id(r, m->keys[k], strlen(m->keys[k]))] = (uint32_t)m->vals[k] + 1;
+  return 0;
+}
+
+int ag_pattern_ids_build(ag_rules *r) {
+  int rc = 0;
+  for (size_t i = 0; i < r->nclasses && !rc; i++)
+    for (size_t j = 0; j < r->classes[i].nalts && !rc; j++)
+      rc = seq_ids(r, &r->classes[i].alts[j]);
+  for (size_t i = 0; i < r->nrels && !rc; i++) {
+    ag_relation *rel = &r->rels[i];
+    for (size_t j = 0; j < rel->npats && !rc; j++)
+      if (!(rc = seq_ids(r, &rel->pats[j].seq))) rc = map_ids(r, &rel->pats[j].first);
+    if (!rc) rc = words_ids(r, rel->exclude_roles, rel->nexclude, &rel->exclude_ids);
+  }
+  for (size_t i = 0; i < r->nanaphora && !rc; i++)
+    rc = words_ids(r, r->anaphora[i].words, r->anaphora[i].n, &r->anaphora[i].ids);
+  for (size_t i = 0; i < r->nclasses && !rc; i++) rc = map_ids(r, &r->classes[i].index.by_word);
+  if (!rc) rc = map_ids(r, &r->anchors.by_word);
+  if (!rc) rc = map_ids(r, &r->pattern_words);
+  if (rc) return rc;
+  r->nlow = r->nwords;
+  if (!(r->prefs = calloc(r->npatterns ? r->npatterns : 1, sizeof *r->prefs))) return AG_ENOMEM;
+  for (size_t i = 0; i < r->nrels && !rc; i++)
+    for (size_t j = 0; j < r->rels[i].npats && !rc; j++) {
+      ag_pattern *p = &r->rels[i].pats[j];
+      ag_pattern_ref *x = &r->prefs[p->gid];
+      const ag_map *m = &p->first;
+      x->pattern = p;
+      x->rel = (uint32_t)i;
+      x->slot_first = p->seq.els[0].kind == AG_EL_SLOT;
+      x->anchored = (uint8_t)p->anchored;
+      x->first_any = (uint8_t)p->first_any;
+      if (!(p->first_ids = calloc((r->nlow + 7) / 8, 1))) return AG_ENOMEM;
+      for (size_t k = 0; k < m->cap && !rc; k++)
+        if (m->keys[k]) {
+          uint32_t id = ag_word_id(r, m->keys[k], strlen(m->keys[k]));
+          p->first_ids[id >> 3] |= (uint8_t)(1u << (id & 7));
+          if (!p->first_any) rc = index_add(&r->starts, m->keys[k], p->gid);
+        }
+    }
+  if (!rc) rc = index_ids(r, &r->anchors);
+  if (!rc) rc = index_ids(r, &r->starts);
+  if (!rc) rc = word_classes_build(r);
+  return rc;
 }

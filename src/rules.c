@@ -134,6 +134,7 @@ static void alias_destroy(ag_alias *a) {
     free(a->orig[i]);
   }
   free(a->words);
+  free(a->ids);
   free(a->orig);
   free(a->exact);
 }
@@ -232,12 +233,6 @@ static int add_alias(loader *L, size_t actor, const char *text,
   r->aliases[r->naliases] = a;
   memset(&a, 0, sizeof a);
   if (ag_map_put(&r->alias_index, key.data, key.len, r->naliases)) goto nomem;
-  size_t longest = 0;
-  const char *w0 = r->aliases[r->naliases].words[0];
-  ag_map_get(&r->first_word, w0, strlen(w0), &longest);
-  if (d.ntoks > longest &&
-      ag_map_put(&r->first_word, w0, strlen(w0), d.ntoks))
-    goto nomem;
   r->naliases++;
   goto done;
 nomem:
@@ -693,9 +688,11 @@ static int load_frame(loader *L, yaml_node_t *n, ag_relation *rel) {
 static void relation_destroy(ag_relation *rel) {
   for (size_t j = 0; j < rel->nexclude; j++) free(rel->exclude_roles[j]);
   free(rel->exclude_roles);
+  free(rel->exclude_ids);
   for (size_t j = 0; j < rel->npats; j++) {
     ag_seq_destroy(&rel->pats[j].seq);
     ag_map_destroy(&rel->pats[j].first);
+    free(rel->pats[j].first_ids);
     free(rel->pats[j].text);
   }
   free(rel->pats);
@@ -1026,6 +1023,121 @@ static int warn(ag_rules *r) {
   return 0;
 }
 
+/* ---- word ids ------------------------------------------------------------ */
+
+/* In the order of AG_W_*. */
+static const char *const WORDS[AG_W_COUNT] = {
+    "", ",", "and", "or", "as", "well", "(", ")", "'s", "of", "for", "according",
+    "to", "that", ".", ";", ":", "--", "but", "while", "although", "though",
+    "\"", "de", "del", "&", "the"};
+
+uint32_t ag_word_id(const ag_rules *r, const char *w, size_t n) {
+  size_t id;
+  if (!r->vocab_cap) /* still loading */
+    return ag_map_get(&r->vocab, w, n, &id) ? (uint32_t)id : AG_W_NONE;
+  uint32_t h = (uint32_t)ag_hash_bytes(w, n);
+  for (size_t i = h & (r->vocab_cap - 1); r->vocab_slots[i].id; i = (i + 1) & (r->vocab_cap - 1)) {
+    const ag_vocab_slot *x = &r->vocab_slots[i];
+    if (x->hash == h && x->len == n && memcmp(r->vocab_text + x->off, w, n) == 0) return x->id;
+  }
+  return AG_W_NONE;
+}
+
+/* r->vocab packed: one array of slots, one block of text. */
+static int vocab_pack(ag_rules *r) {
+  const ag_map *m = &r->vocab;
+  size_t cap = 16, text = 0, off = 0;
+  while (cap < 2 * m->len + 2) cap *= 2;
+  for (size_t k = 0; k < m->cap; k++)
+    if (m->keys[k]) text += strlen(m->keys[k]) + 1;
+  if (text > UINT32_MAX || !(r->vocab_slots = calloc(cap, sizeof *r->vocab_slots)) ||
+      !(r->vocab_text = malloc(text ? text : 1)))
+    return AG_ENOMEM;
+  for (size_t k = 0; k < m->cap; k++) {
+    if (!m->keys[k]) continue;
+    size_t n = strlen(m->keys[k]);
+    uint32_t h = (uint32_t)ag_hash_bytes(m->keys[k], n);
+    size_t i = h & (cap - 1);
+    while (r->vocab_slots[i].id) i = (i + 1) & (cap - 1);
+    memcpy(r->vocab_text + off, m->keys[k], n + 1);
+    r->vocab_slots[i] = (ag_vocab_slot){h, (uint32_t)m->vals[k], (uint32_t)n, (uint32_t)off};
+    off += n + 1;
+  }
+  r->vocab_cap = cap;
+  return 0;
+}
+
+static uint32_t ids_hash(const uint32_t *ids, size_t n) {
+  uint64_t h = 1469598103934665603ull ^ n;
+  for (size_t k = 0; k < n; k++) h = (h ^ ids[k]) * 1099511628211ull;
+  h ^= h >> 32;
+  h *= 0x9E3779B97F4A7C15ull;
+  return (uint32_t)(h >> 32);
+}
+
+static int alias_is(const ag_alias *a, const uint32_t *ids, size_t n) {
+  if (a->n != n) return 0;
+  for (size_t k = 0; k < n; k++)
+    if (a->ids[k] != ids[k]) return 0;
+  return 1;
+}
+
+long ag_alias_lookup(const ag_rules *r, const uint32_t *ids, size_t n) {
+  if (!r->alias_cap) return -1;
+  for (size_t i = ids_hash(ids, n) & (r->alias_cap - 1); r->alias_slots[i];
+       i = (i + 1) & (r->alias_cap - 1))
+    if (alias_is(&r->aliases[r->alias_slots[i] - 1], ids, n))
+      return (long)r->alias_slots[i] - 1;
+  return -1;
+}
+
+/* alias_index by word ids: each alias text's first alias */
+static int alias_table_build(ag_rules *r) {
+  const ag_map *m = &r->alias_index;
+  size_t cap = 16;
+  while (cap < 2 * m->len + 2) cap *= 2;
+  if (!(r->alias_slots = calloc(cap, sizeof *r->alias_slots))) return AG_ENOMEM;
+  r->alias_cap = cap;
+  for (size_t k = 0; k < m->cap; k++) {
+    if (!m->keys[k]) continue;
+    const ag_alias *a = &r->aliases[m->vals[k]];
+    size_t i = ids_hash(a->ids, a->n) & (cap - 1);
+    while (r->alias_slots[i]) i = (i + 1) & (cap - 1);
+    r->alias_slots[i] = (uint32_t)m->vals[k] + 1;
+  }
+  return 0;
+}
+
+static int build_word_ids(ag_rules *r) {
+  int rc;
+  for (uint32_t i = 1; i < AG_W_COUNT; i++)
+    if (ag_vocab_add(r, WORDS[i]) != i) return AG_ENOMEM;
+  if ((rc = ag_pattern_ids_build(r))) return rc;
+  for (size_t i = 0; i < r->naliases; i++) {
+    ag_alias *a = &r->aliases[i];
+    if (!(a->ids = calloc(a->n ? a->n : 1, sizeof *a->ids))) return AG_ENOMEM;
+    for (size_t k = 0; k < a->n; k++)
+      if (!(a->ids[k] = ag_vocab_add(r, a->words[k]))) return AG_ENOMEM;
+  }
+  if (!(r->word_flags = calloc(r->nwords, 1)) ||
+      !(r->alias_longest = calloc(r->nwords, sizeof *r->alias_longest)) ||
+      !(r->alias_lens = calloc(r->nwords, sizeof *r->alias_lens)))
+    return AG_ENOMEM;
+  for (size_t k = 0; k < r->pattern_words.cap; k++) {
+    const char *w = r->pattern_words.keys[k];
+    if (w) r->word_flags[ag_word_id(r, w, strlen(w))] |= AG_WF_PATTERN;
+  }
+  for (size_t i = 0; i < r->nanaphora; i++)
+    r->word_flags[r->anaphora[i].ids[0]] |= AG_WF_ANAPHOR;
+  for (size_t i = 0; i < r->naliases; i++) {
+    const ag_alias *a = &r->aliases[i];
+    if (a->n > r->alias_longest[a->ids[0]]) r->alias_longest[a->ids[0]] = (uint32_t)a->n;
+    r->alias_lens[a->ids[0]] |= (uint32_t)1 << (a->n < 32 ? a->n - 1 : 31);
+  }
+  if ((rc = alias_table_build(r))) return rc;
+  return vocab_pack(r);
+}
+
 static int finish(ag_rules *r, ag_error *err) {
   int rc;
   for (size_t i = 0; i < r->nactors; i++) {
@@ -1079,8 +1191,7 @@ static int finish(ag_rules *r, ag_error *err) {
   for (size_t i = 0; i < r->nrels; i++)
     for (size_t j = 0; j < r->rels[i].npats; j++)
       if ((rc = collect_words(r, &r->rels[i].pats[j].seq))) return rc;
-
-  return 0;
+  return build_word_ids(r);
 }
 
 static ag_rules *rules_new(void) {
@@ -1112,6 +1223,7 @@ void ag_rules_free(ag_rules *r) {
   for (size_t i = 0; i < r->nanaphora; i++) {
     for (size_t j = 0; j < r->anaphora[i].n; j++) free(r->anaphora[i].words[j]);
     free(r->anaphora[i].words);
+    free(r->anaphora[i].ids);
   }
   free(r->anaphora);
   for (size_t i = 0; i < r->nexamples; i++) {
@@ -1124,11 +1236,21 @@ void ag_rules_free(ag_rules *r) {
   }
   free(r->examples);
   ag_map_destroy(&r->alias_index);
-  ag_map_destroy(&r->first_word);
   ag_map_destroy(&r->actor_index);
   ag_map_destroy(&r->class_index);
   ag_map_destroy(&r->pattern_words);
   ag_start_index_destroy(&r->anchors);
+  ag_map_destroy(&r->vocab);
+  free(r->vocab_slots);
+  free(r->vocab_text);
+  free(r->prefs);
+  ag_start_index_destroy(&r->starts);
+  free(r->class_off);
+  free(r->word_classes);
+  free(r->word_flags);
+  free(r->alias_longest);
+  free(r->alias_lens);
+  free(r->alias_slots);
   ag_buf_destroy(&r->overrides);
   ag_buf_destroy(&r->warnings);
   free(r);

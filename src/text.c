@@ -85,12 +85,15 @@ static int push_token(ag_doc *d, size_t start, size_t len, const char *norm,
   if (cp0 >= 'A' && cp0 <= 'Z') t->flags |= AG_TOK_CAP;
   if (cp0 >= '0' && cp0 <= '9') t->flags |= AG_TOK_NUMBER;
   if (letters >= 2 && upper == letters) t->flags |= AG_TOK_ALLCAPS;
+  /* room for the form, its NUL and the NUL an ag_buf keeps after len */
+  if (ag_buf_reserve(&d->norm, d->norm.len + nlen + 2)) return AG_ENOMEM;
+  char *out = d->norm.data + d->norm.len;
   for (size_t i = 0; i < nlen; i++) {
     char c = norm[i];
-    if (c >= 'A' && c <= 'Z') c += 'a' - 'A';
-    if (ag_buf_putc(&d->norm, c)) return AG_ENOMEM;
+    out[i] = c >= 'A' && c <= 'Z' ? (char)(c + ('a' - 'A')) : c;
   }
-  if (ag_buf_add(&d->norm, "", 1)) return AG_ENOMEM;
+  out[nlen] = out[nlen + 1] = '\0';
+  d->norm.len += nlen + 1;
   d->ntoks++;
   return 0;
 }
@@ -111,6 +114,10 @@ static size_t scan_word(const char *s, size_t n, size_t i) {
     if (j - i >= 4) return j;
   }
   while (i < n) {
+    if (u[i] < 0x80 && (is_alpha(s[i]) || is_digit(s[i]))) {
+      i++; /* the common case, ASCII */
+      continue;
+    }
     unsigned cp = decode(u + i, n - i, &k);
     if (is_word_cp(cp)) {
       i += k;
@@ -162,7 +169,9 @@ static int tokenize(ag_doc *d) {
   ag_buf_init(&tmp);
   int rc = 0;
   while (i < n) {
-    unsigned cp = decode(u + i, n - i, &k);
+    unsigned cp;
+    if (u[i] < 0x80) cp = u[i], k = 1;
+    else cp = decode(u + i, n - i, &k);
     if (is_space_cp(cp)) {
       if (cp == '\n') {
         if (nl < 0xFFFF) nl++;
@@ -178,18 +187,22 @@ static int tokenize(ag_doc *d) {
     if (is_word_cp(cp)) {
       i = scan_word(s, n, i);
       if (i == start) i = start + k;
-      /* normalise curly apostrophes inside the word */
-      ag_buf_clear(&tmp);
-      for (size_t j = start; j < i;) {
-        size_t kk;
-        unsigned c2 = decode(u + j, n - j, &kk);
-        if (c2 == 0x2019) rc = ag_buf_putc(&tmp, '\'');
-        else rc = ag_buf_add(&tmp, s + j, kk);
-        if (rc) goto done;
-        j += kk;
+      norm = s + start;
+      nlen = i - start;
+      /* normalise curly apostrophes inside the word (U+2019 is E2 80 99) */
+      if (memchr(norm, 0xE2, nlen)) {
+        ag_buf_clear(&tmp);
+        for (size_t j = start; j < i;) {
+          size_t kk;
+          unsigned c2 = decode(u + j, n - j, &kk);
+          if (c2 == 0x2019) rc = ag_buf_putc(&tmp, '\'');
+          else rc = ag_buf_add(&tmp, s + j, kk);
+          if (rc) goto done;
+          j += kk;
+        }
+        norm = tmp.data;
+        nlen = tmp.len;
       }
-      norm = tmp.data;
-      nlen = tmp.len;
     } else if (is_apostrophe(cp) && i + k < n &&
                (s[i + k] == 's' || s[i + k] == 'S') &&
                (i + k + 1 >= n || !is_alpha(s[i + k + 1])) &&
@@ -242,21 +255,23 @@ static int is_pronoun(const char *w) {
   return 0;
 }
 
+/* w is the one character c */
+static int is_char(const char *w, char c) { return w[0] == c && w[1] == '\0'; }
+
 static int is_terminal(const char *w) {
-  return strcmp(w, ".") == 0 || strcmp(w, "!") == 0 || strcmp(w, "?") == 0 ||
-         strcmp(w, "...") == 0;
+  return is_char(w, '.') || is_char(w, '!') || is_char(w, '?') ||
+         (w[0] == '.' && w[1] == '.' && is_char(w + 2, '.'));
 }
 
 static int is_closing(const char *w) {
-  return strcmp(w, "\"") == 0 || strcmp(w, "'") == 0 || strcmp(w, ")") == 0 ||
-         strcmp(w, "]") == 0;
+  return is_char(w, '"') || is_char(w, '\'') || is_char(w, ')') || is_char(w, ']');
 }
 
 static int starts_sentence(const ag_doc *d, size_t i) {
   const ag_token *t = &d->toks[i];
   const char *w = ag_tok_norm(d, i);
-  return (t->flags & (AG_TOK_CAP | AG_TOK_NUMBER)) || strcmp(w, "\"") == 0 ||
-         strcmp(w, "'") == 0 || strcmp(w, "(") == 0 || strcmp(w, "$") == 0 ||
+  return (t->flags & (AG_TOK_CAP | AG_TOK_NUMBER)) || is_char(w, '"') ||
+         is_char(w, '\'') || is_char(w, '(') || is_char(w, '$') ||
          (t->flags & AG_TOK_WORD && !is_alpha(d->text[t->start]) &&
           !is_digit(d->text[t->start]));
 }
@@ -282,7 +297,7 @@ static int boundary_after(const ag_doc *d, size_t i) {
       !(next->flags & AG_TOK_WORD))
     return 0; /* "?!" or a closing quote follows: decided on the next token */
   if (!starts_sentence(d, i + 1)) return 0;
-  if (strcmp(w, ".") == 0 && i > 0 &&
+  if (is_char(w, '.') && i > 0 &&
       d->toks[i - 1].start + d->toks[i - 1].len == d->toks[i].start &&
       is_abbreviation(ag_tok_norm(d, i - 1)))
     return 0;

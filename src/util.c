@@ -92,6 +92,10 @@ int ag_buf_add(ag_buf *b, const char *s, size_t n) {
   return 0;
 }
 
+int ag_buf_reserve(ag_buf *b, size_t cap) {
+  return AG_GROW(b->data, b->cap, cap) ? AG_ENOMEM : 0;
+}
+
 int ag_buf_puts(ag_buf *b, const char *s) { return ag_buf_add(b, s, strlen(s)); }
 
 int ag_buf_putc(ag_buf *b, char c) { return ag_buf_add(b, &c, 1); }
@@ -114,7 +118,7 @@ int ag_buf_printf(ag_buf *b, const char *fmt, ...) {
 
 /* ---- map ---------------------------------------------------------------- */
 
-static uint64_t hash_bytes(const char *s, size_t n) {
+uint64_t ag_hash_bytes(const char *s, size_t n) {
   uint64_t h = 1469598103934665603ull;  /* FNV-1a */
   for (size_t i = 0; i < n; i++) {
     h ^= (unsigned char)s[i];
@@ -129,20 +133,21 @@ void ag_map_destroy(ag_map *m) {
   for (size_t i = 0; i < m->cap; i++) free(m->keys[i]);
   free(m->keys);
   free(m->vals);
+  free(m->hashes);
   memset(m, 0, sizeof *m);
 }
 
-static size_t map_slot(const ag_map *m, const char *key, size_t n) {
-  size_t i = (size_t)hash_bytes(key, n) & (m->cap - 1);
-  while (m->keys[i] &&
-         (strncmp(m->keys[i], key, n) != 0 || m->keys[i][n] != '\0'))
+static size_t map_slot(const ag_map *m, const char *key, size_t n, uint32_t h) {
+  size_t i = h & (m->cap - 1);
+  while (m->keys[i] && (m->hashes[i] != h || strncmp(m->keys[i], key, n) != 0 ||
+                        m->keys[i][n] != '\0'))
     i = (i + 1) & (m->cap - 1);
   return i;
 }
 
 int ag_map_get(const ag_map *m, const char *key, size_t n, size_t *val) {
   if (!m->cap) return 0;
-  size_t i = map_slot(m, key, n);
+  size_t i = map_slot(m, key, n, (uint32_t)ag_hash_bytes(key, n));
   if (!m->keys[i]) return 0;
   if (val) *val = m->vals[i];
   return 1;
@@ -150,21 +155,25 @@ int ag_map_get(const ag_map *m, const char *key, size_t n, size_t *val) {
 
 static int map_resize(ag_map *m, size_t ncap) {
   ag_map nm = {calloc(ncap, sizeof(char *)), calloc(ncap, sizeof(size_t)),
-               ncap, 0};
-  if (!nm.keys || !nm.vals) {
+               ncap, 0, calloc(ncap, sizeof(uint32_t))};
+  if (!nm.keys || !nm.vals || !nm.hashes) {
     free(nm.keys);
     free(nm.vals);
+    free(nm.hashes);
     return AG_ENOMEM;
   }
   for (size_t i = 0; i < m->cap; i++) {
     if (!m->keys[i]) continue;
-    size_t j = map_slot(&nm, m->keys[i], strlen(m->keys[i]));
+    size_t j = m->hashes[i] & (ncap - 1);
+    while (nm.keys[j]) j = (j + 1) & (ncap - 1);
     nm.keys[j] = m->keys[i];
     nm.vals[j] = m->vals[i];
+    nm.hashes[j] = m->hashes[i];
     nm.len++;
   }
   free(m->keys);
   free(m->vals);
+  free(m->hashes);
   *m = nm;
   return 0;
 }
@@ -172,9 +181,11 @@ static int map_resize(ag_map *m, size_t ncap) {
 int ag_map_put(ag_map *m, const char *key, size_t n, size_t val) {
   if ((m->len + 1) * 2 > m->cap && map_resize(m, m->cap ? m->cap * 2 : 64))
     return AG_ENOMEM;
-  size_t i = map_slot(m, key, n);
+  uint32_t h = (uint32_t)ag_hash_bytes(key, n);
+  size_t i = map_slot(m, key, n, h);
   if (!m->keys[i]) {
     if (!(m->keys[i] = ag_strndup(key, n))) return AG_ENOMEM;
+    m->hashes[i] = h;
     m->len++;
   }
   m->vals[i] = val;
@@ -207,31 +218,31 @@ char *ag_utf8_clean(const char *s, size_t n, size_t *out_len) {
   const unsigned char *u = (const unsigned char *)s;
   ag_buf b;
   ag_buf_init(&b);
-  size_t i = 0;
+  size_t i = 0, done;
   if (n >= 3 && u[0] == 0xEF && u[1] == 0xBB && u[2] == 0xBF) i = 3;
-  if (ag_buf_add(&b, "", 0)) return NULL;
-  while (i < n) {
-    size_t k = utf8_seq(u + i, n - i);
-    int rc;
-    if (k == 0) {
-      rc = ag_buf_add(&b, "\xEF\xBF\xBD", 3);
-      k = 1;
-    } else if (k == 1 && u[i] < 0x20 && u[i] != '\t' && u[i] != '\n' &&
-               u[i] != '\r') {
-      rc = ag_buf_putc(&b, ' ');
-    } else if (k == 1 && u[i] == 0x7F) {
-      rc = ag_buf_putc(&b, ' ');
-    } else {
-      rc = ag_buf_add(&b, s + i, k);
+  /* valid runs are copied whole; only a bad byte or a control breaks one */
+  if (ag_buf_reserve(&b, n - i + 1) || ag_buf_add(&b, "", 0)) goto fail;
+  for (done = i; i < n;) {
+    unsigned c = u[i];
+    size_t k = (c >= 0x20 && c < 0x7F) || c == '\t' || c == '\n' || c == '\r'
+                   ? 1 : utf8_seq(u + i, n - i);
+    if (k > 1 || (k == 1 && c >= 0x20 && c != 0x7F) || c == '\t' || c == '\n' ||
+        c == '\r') {
+      i += k;
+      continue;
     }
-    if (rc) {
-      ag_buf_destroy(&b);
-      return NULL;
-    }
-    i += k;
+    /* invalid: U+FFFD; a control: a space */
+    if (ag_buf_add(&b, s + done, i - done) ||
+        (k == 0 ? ag_buf_add(&b, "\xEF\xBF\xBD", 3) : ag_buf_putc(&b, ' ')))
+      goto fail;
+    done = ++i;
   }
+  if (ag_buf_add(&b, s + done, i - done)) goto fail;
   if (out_len) *out_len = b.len;
   return b.data;
+fail:
+  ag_buf_destroy(&b);
+  return NULL;
 }
 
 int ag_is_slug(const char *s) {
