@@ -80,6 +80,10 @@ int ag_rules_load_string(ag_rules **out, const char *yaml, size_t len,
                          const char *name, ag_error *err);
 
 void ag_rules_free(ag_rules *rules);
+
+/* Every alias once, as text (the tokens with the rules' capitals), sorted,
+ * one per line: a fixed-string list for grep -F -f.  AG_EIO if out fails. */
+int ag_rules_list_aliases(const ag_rules *rules, FILE *out);
 void ag_rules_get_counts(const ag_rules *rules, ag_rules_counts *counts);
 
 /* Run the rules' own examples (each sentence alone, with default options)
@@ -102,13 +106,47 @@ typedef struct ag_extract_options {
   int explain;        /* with trace: also near misses (a pattern that fails
                          only on an actor type or a slot with no actor) */
   int provenance;     /* keep every assertion's provenance for JSONL */
+  /* Filters.  since/until ("YYYY", "YYYY-MM" or "YYYY-MM-DD", inclusive)
+   * skip articles dated outside them, and undated ones, before matching.
+   * The rest cut the built graph, in this order: relations (comma-separated
+   * names) keeps only those relations; min_weight drops edges with fewer
+   * supporting mentions (and then actors left with no edge, unless
+   * keep_isolated); focus keeps the actors within depth (0 means 1) steps of
+   * the actor it names (id, name or any alias), edges taken either way;
+   * largest_component keeps the largest weakly connected component.
+   * Measures (degrees, PageRank, betweenness, communities) are computed on
+   * what is left. */
+  const char *since, *until;
+  const char *relations;
+  double min_weight;
+  const char *focus;
+  int depth;
+  int largest_component;
+  int threads;        /* ag_extractor_add_paths: matching threads, 0 = one
+                         per core; the graph is the same for any number */
+  size_t max_article_bytes; /* longer articles (or JSON lines) are an error;
+                               0 = AG_DEFAULT_MAX_ARTICLE */
+  FILE *warnings;     /* files skipped (binary) are named here, or NULL */
 } ag_extract_options;
 
-#define AG_EXTRACT_OPTIONS_INIT {0, 0, 0, NULL, 0, 0}
+#define AG_EXTRACT_OPTIONS_INIT \
+  {0, 0, 0, NULL, 0, 0, NULL, NULL, NULL, 0, NULL, 0, 0, 0, 0, NULL}
+#define AG_DEFAULT_MAX_ARTICLE ((size_t)64 << 20)
+#define AG_MAX_THREADS 256
+
+/* Check the filters against the rules (dates well formed, relations known)
+ * before a long run; ag_extractor_graph checks them again. */
+int ag_extract_options_check(const ag_rules *rules, const ag_extract_options *opts,
+                             ag_error *err);
 
 typedef struct ag_extract_counts {
   size_t articles, sentences, mentions, assertions;
   size_t dropped_negated, dropped_hypothetical; /* counted even when kept */
+  size_t out_of_window;  /* articles skipped by since/until */
+  size_t unknown_actors; /* distinct actors missing from the dictionary that
+                            took part in a relation (each is tracked from the
+                            first article that relates it) */
+  size_t binary_skipped; /* files not read: NUL bytes where text should be */
 } ag_extract_counts;
 
 typedef struct ag_extractor ag_extractor;
@@ -139,6 +177,26 @@ typedef struct ag_paths {
 int ag_paths_add(ag_paths *paths, const char *path, ag_error *err);
 void ag_paths_destroy(ag_paths *paths);
 
+/* Read every article of paths (plain articles, record files separated by
+ * form-feed lines, JSON lines, any of them gzip-compressed) and add them in
+ * order, matching on opts.threads threads; memory stays bounded (articles
+ * are read and matched in batches).  progress, when not NULL, is called
+ * with each path's index once all of it is added.  Stops at the first path
+ * that cannot be read. */
+typedef void (*ag_progress_fn)(void *user, size_t path_index);
+int ag_extractor_add_paths(ag_extractor *ex, const ag_paths *paths,
+                           ag_progress_fn progress, void *user, ag_error *err);
+
+/* Add a shard written by extract with a .jsonl output (each article's
+ * record line, then its assertions' provenance; plain or gzip): the reduce
+ * of a map/reduce run.  Adding the shards of a corpus in order gives the
+ * graph a single run over the corpus gives, byte for byte.  The rules must
+ * be the ones the shards were made with; opts.since/until apply again. */
+int ag_extractor_merge_file(ag_extractor *ex, const char *path, ag_error *err);
+
+/* The number of threads used when opts.threads is 0: the online cores. */
+int ag_default_threads(void);
+
 void ag_extractor_get_counts(const ag_extractor *ex, ag_extract_counts *counts);
 
 /* ---- Graph ------------------------------------------------------------ */
@@ -168,7 +226,11 @@ int ag_graph_edge(const ag_graph *graph, size_t i, const char **source,
  * first_seen, last_seen, aliases, country, affiliation, known (boolean:
  * false for actors found in text but missing from the dictionary), code
  * (its source code, e.g. Phoenix "PRKGOV", dated codes resolved against
- * last_seen), sanctioned (boolean), sanction_programs ("OFAC:DPRK3 | ...").
+ * last_seen), sanctioned (boolean), sanction_programs ("OFAC:DPRK3 | ..."),
+ * in_degree, out_degree, degree (edges, each relation counted), pagerank
+ * (weighted by mentions, damping 0.85), betweenness (directed, in hops),
+ * community (multilevel communities of the undirected projection, numbered
+ * by size from 0), and size (10..50, following PageRank).
  * Edge
  * attributes:
  * relation, label, weight, mentions, articles, first_seen, last_seen,
@@ -186,6 +248,13 @@ const void *ag_graph_igraph(const ag_graph *graph);
  * pattern, the matched text, modality, confidence, coreference, attribution,
  * amount); "" unless extracted with opts.provenance.  Borrowed. */
 const char *ag_graph_provenance(const ag_graph *graph, size_t *len);
+
+/* Write what a run read and found to out: the counts, the top actors by
+ * PageRank, edges and mentions per relation; a readable table, or JSON when
+ * json is set.  keep_modal says whether negated and hypothetical statements
+ * were kept as edges. */
+int ag_graph_stats(const ag_graph *graph, const ag_extract_counts *counts,
+                   int keep_modal, int json, size_t top, FILE *out, ag_error *err);
 
 /* ---- Import ----------------------------------------------------------- */
 
@@ -212,7 +281,14 @@ typedef enum ag_format {
   AG_FORMAT_UNKNOWN = 0,
   AG_FORMAT_GRAPHML,
   AG_FORMAT_DOT,
-  AG_FORMAT_JSONL  /* provenance: one JSON object per assertion */
+  AG_FORMAT_JSONL, /* provenance: one JSON object per assertion */
+  AG_FORMAT_GEXF,  /* GEXF 1.3 with edge spells from article dates */
+  AG_FORMAT_CSV,   /* NAME.csv -> NAME-nodes.csv and NAME-edges.csv */
+  AG_FORMAT_JSON,  /* node-link JSON: {"nodes": [...], "links": [...]} */
+  AG_FORMAT_HTML,  /* one self-contained interactive page */
+  AG_FORMAT_SVG,   /* rendered by Graphviz (the dot or sfdp program) */
+  AG_FORMAT_PNG,
+  AG_FORMAT_PDF
 } ag_format;
 
 /* Format named by a path's extension (".graphml", ".dot", ".gv", ".jsonl")

@@ -4,10 +4,46 @@
 
 #include <string.h>
 
+/* Node and edge attributes, in the order every exporter writes them. */
+const ag_attr_key ag_node_keys[] = {
+    {"label", AG_ATTR_STRING},      {"actor_type", AG_ATTR_STRING},
+    {"color", AG_ATTR_STRING},      {"size", AG_ATTR_DOUBLE},
+    {"mentions", AG_ATTR_INT},      {"articles", AG_ATTR_INT},
+    {"first_seen", AG_ATTR_STRING}, {"last_seen", AG_ATTR_STRING},
+    {"aliases", AG_ATTR_STRING},    {"country", AG_ATTR_STRING},
+    {"affiliation", AG_ATTR_STRING}, {"known", AG_ATTR_BOOL},
+    {"code", AG_ATTR_STRING},       {"sanctioned", AG_ATTR_BOOL},
+    {"sanction_programs", AG_ATTR_STRING},
+    {"in_degree", AG_ATTR_INT},     {"out_degree", AG_ATTR_INT},
+    {"degree", AG_ATTR_INT},        {"pagerank", AG_ATTR_DOUBLE},
+    {"betweenness", AG_ATTR_DOUBLE}, {"community", AG_ATTR_INT}};
+const size_t ag_n_node_keys = sizeof ag_node_keys / sizeof ag_node_keys[0];
+
+const ag_attr_key ag_edge_keys[] = {
+    {"relation", AG_ATTR_STRING},   {"label", AG_ATTR_STRING},
+    {"weight", AG_ATTR_DOUBLE},     {"mentions", AG_ATTR_INT},
+    {"articles", AG_ATTR_INT},      {"first_seen", AG_ATTR_STRING},
+    {"last_seen", AG_ATTR_STRING},  {"evidence", AG_ATTR_STRING},
+    {"sources", AG_ATTR_STRING},    {"color", AG_ATTR_STRING},
+    {"modality", AG_ATTR_STRING},   {"confidence", AG_ATTR_DOUBLE},
+    {"amount", AG_ATTR_DOUBLE},     {"currency", AG_ATTR_STRING},
+    {"amounts", AG_ATTR_STRING},    {"attributed_by", AG_ATTR_STRING},
+    {"source_role", AG_ATTR_STRING}, {"target_role", AG_ATTR_STRING},
+    {"cameo", AG_ATTR_STRING},      {"plover", AG_ATTR_STRING}};
+const size_t ag_n_edge_keys = sizeof ag_edge_keys / sizeof ag_edge_keys[0];
+
+static const struct {
+  const char *name;
+  ag_format format;
+} FORMAT_NAMES[] = {
+    {"graphml", AG_FORMAT_GRAPHML}, {"dot", AG_FORMAT_DOT}, {"gv", AG_FORMAT_DOT},
+    {"jsonl", AG_FORMAT_JSONL},     {"gexf", AG_FORMAT_GEXF}, {"csv", AG_FORMAT_CSV},
+    {"json", AG_FORMAT_JSON},       {"html", AG_FORMAT_HTML}, {"htm", AG_FORMAT_HTML},
+    {"svg", AG_FORMAT_SVG},         {"png", AG_FORMAT_PNG},   {"pdf", AG_FORMAT_PDF}};
+
 ag_format ag_format_from_name(const char *name) {
-  if (strcmp(name, "graphml") == 0) return AG_FORMAT_GRAPHML;
-  if (strcmp(name, "dot") == 0 || strcmp(name, "gv") == 0) return AG_FORMAT_DOT;
-  if (strcmp(name, "jsonl") == 0) return AG_FORMAT_JSONL;
+  for (size_t i = 0; i < sizeof FORMAT_NAMES / sizeof FORMAT_NAMES[0]; i++)
+    if (strcmp(name, FORMAT_NAMES[i].name) == 0) return FORMAT_NAMES[i].format;
   return AG_FORMAT_UNKNOWN;
 }
 
@@ -76,6 +112,22 @@ static int render(const ag_graph *g, ag_format format, ag_buf *out,
   switch (format) {
     case AG_FORMAT_GRAPHML: rc = ag_write_graphml(g, out); break;
     case AG_FORMAT_DOT: rc = ag_write_dot(g, out); break;
+    case AG_FORMAT_GEXF: rc = ag_write_gexf(g, out); break;
+    case AG_FORMAT_JSON: rc = ag_write_json(g, out); break;
+    case AG_FORMAT_HTML:
+      if (!ag_html_available())
+        return ag_err_set(err, AG_EUSAGE, NULL, 0, 0,
+                          "this build has no HTML viewer: run scripts/vendor-js, "
+                          "then rebuild");
+      rc = ag_write_html(g, out);
+      break;
+    case AG_FORMAT_SVG:
+    case AG_FORMAT_PNG:
+    case AG_FORMAT_PDF: return ag_render_graphviz(g, format, out, err);
+    case AG_FORMAT_CSV:
+      return ag_err_set(err, AG_EUSAGE, NULL, 0, 0,
+                        "CSV is two files: give -o NAME.csv (writes "
+                        "NAME-nodes.csv and NAME-edges.csv)");
     case AG_FORMAT_JSONL: {
       size_t n;
       const char *p = ag_graph_provenance(g, &n);
@@ -89,11 +141,44 @@ static int render(const ag_graph *g, ag_format format, ag_buf *out,
   return rc;
 }
 
+/* NAME.csv becomes NAME-nodes.csv and NAME-edges.csv; both are rendered
+ * before either is written, and the edges file is written first, so a
+ * failure leaves no nodes file that claims a complete pair. */
+static int write_csv_pair(const ag_graph *g, const char *path, ag_error *err) {
+  ag_buf nodes, edges, name;
+  ag_buf_init(&nodes);
+  ag_buf_init(&edges);
+  ag_buf_init(&name);
+  int rc = 0;
+  size_t stem = strlen(path);
+  const char *dot = strrchr(path, '.'), *slash = strrchr(path, '/');
+  if (dot && (!slash || dot > slash) && strcmp(dot, ".csv") == 0) stem = (size_t)(dot - path);
+  if (strcmp(path, "-") == 0) {
+    rc = ag_err_set(err, AG_EUSAGE, "-", 0, 0,
+                    "CSV is two files: give -o NAME.csv (writes NAME-nodes.csv "
+                    "and NAME-edges.csv)");
+  } else if (ag_write_csv_nodes(g, &nodes) || ag_write_csv_edges(g, &edges) ||
+             ag_buf_printf(&name, "%.*s-edges.csv", (int)stem, path)) {
+    rc = ag_err_set(err, AG_ENOMEM, path, 0, 0, "out of memory");
+  } else if (!(rc = ag_write_atomic(name.data, edges.data ? edges.data : "", edges.len, err))) {
+    ag_buf_clear(&name);
+    if (ag_buf_printf(&name, "%.*s-nodes.csv", (int)stem, path))
+      rc = ag_err_set(err, AG_ENOMEM, path, 0, 0, "out of memory");
+    else
+      rc = ag_write_atomic(name.data, nodes.data ? nodes.data : "", nodes.len, err);
+  }
+  ag_buf_destroy(&nodes);
+  ag_buf_destroy(&edges);
+  ag_buf_destroy(&name);
+  return rc;
+}
+
 int ag_graph_write(const ag_graph *g, const char *path, ag_format format,
                    ag_error *err) {
   ag_buf out;
   ag_buf_init(&out);
   if (format == AG_FORMAT_UNKNOWN) format = ag_format_from_path(path);
+  if (format == AG_FORMAT_CSV) return write_csv_pair(g, path, err);
   int rc = render(g, format, &out, err);
   if (rc == AG_EUSAGE && err) snprintf(err->file, sizeof err->file, "%s", path);
   if (!rc) rc = ag_write_atomic(path, out.data ? out.data : "", out.len, err);

@@ -6,36 +6,14 @@
 #include <igraph.h>
 #include <math.h>
 
-typedef enum { K_STRING, K_INT, K_DOUBLE, K_BOOL } key_type;
-
-typedef struct key {
-  const char *name;
-  key_type type;
-} key;
-
-static const key NODE_KEYS[] = {
-    {"label", K_STRING},      {"actor_type", K_STRING}, {"color", K_STRING},
-    {"size", K_DOUBLE},       {"mentions", K_INT},      {"articles", K_INT},
-    {"first_seen", K_STRING}, {"last_seen", K_STRING},  {"aliases", K_STRING},
-    {"country", K_STRING},    {"affiliation", K_STRING}, {"known", K_BOOL},
-    {"code", K_STRING},       {"sanctioned", K_BOOL},   {"sanction_programs", K_STRING}};
-
-static const key EDGE_KEYS[] = {
-    {"relation", K_STRING},   {"label", K_STRING},     {"weight", K_DOUBLE},
-    {"mentions", K_INT},      {"articles", K_INT},     {"first_seen", K_STRING},
-    {"last_seen", K_STRING},  {"evidence", K_STRING},  {"sources", K_STRING},
-    {"color", K_STRING},      {"modality", K_STRING},  {"confidence", K_DOUBLE},
-    {"amount", K_DOUBLE},     {"currency", K_STRING},  {"amounts", K_STRING},
-    {"attributed_by", K_STRING}, {"source_role", K_STRING}, {"target_role", K_STRING},
-    {"cameo", K_STRING},      {"plover", K_STRING}};
-
-#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
-
-static const char *type_name(key_type t) {
-  return t == K_STRING ? "string" : t == K_INT ? "int" : t == K_BOOL ? "boolean" : "double";
+static const char *type_name(ag_attr_type t) {
+  return t == AG_ATTR_STRING ? "string"
+         : t == AG_ATTR_INT  ? "int"
+         : t == AG_ATTR_BOOL ? "boolean"
+                             : "double";
 }
 
-static int write_keys(ag_buf *b, const key *keys, size_t n, const char *dom,
+static int write_keys(ag_buf *b, const ag_attr_key *keys, size_t n, const char *dom,
                       char prefix) {
   int rc = 0;
   for (size_t i = 0; i < n && !rc; i++)
@@ -49,25 +27,25 @@ static int write_keys(ag_buf *b, const key *keys, size_t n, const char *dom,
 
 /* One <data> line per attribute; empty strings and non-finite numbers are
  * left out rather than written as "" or NaN. */
-static int write_data(ag_buf *b, const igraph_t *g, const key *keys, size_t n,
+static int write_data(ag_buf *b, const igraph_t *g, const ag_attr_key *keys, size_t n,
                       char prefix, igraph_integer_t id, int is_node) {
   int rc = 0;
   for (size_t i = 0; i < n && !rc; i++) {
-    const key *k = &keys[i];
-    if (k->type == K_STRING) {
+    const ag_attr_key *k = &keys[i];
+    if (k->type == AG_ATTR_STRING) {
       const char *s = is_node ? VAS(g, k->name, id) : EAS(g, k->name, id);
       if (!s || !*s) continue;
       rc = ag_buf_printf(b, "      <data key=\"%c_%s\">", prefix, k->name);
       if (!rc) rc = ag_xml_escape(b, s, 0);
       if (!rc) rc = ag_buf_puts(b, "</data>\n");
-    } else if (k->type == K_BOOL) {
+    } else if (k->type == AG_ATTR_BOOL) {
       int v = is_node ? VAB(g, k->name, id) : EAB(g, k->name, id);
       rc = ag_buf_printf(b, "      <data key=\"%c_%s\">%s</data>\n", prefix,
                          k->name, v ? "true" : "false");
     } else {
       double v = is_node ? VAN(g, k->name, id) : EAN(g, k->name, id);
       if (!isfinite(v)) continue;
-      if (k->type == K_INT)
+      if (k->type == AG_ATTR_INT)
         rc = ag_buf_printf(b, "      <data key=\"%c_%s\">%.0f</data>\n", prefix,
                            k->name, v);
       else
@@ -95,14 +73,14 @@ int ag_write_graphml(const ag_graph *graph, ag_buf *b) {
       "xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" "
       "xsi:schemaLocation=\"http://graphml.graphdrawing.org/xmlns "
       "http://graphml.graphdrawing.org/xmlns/1.0/graphml.xsd\">\n");
-  if (!rc) rc = write_keys(b, NODE_KEYS, COUNT(NODE_KEYS), "node", 'v');
-  if (!rc) rc = write_keys(b, EDGE_KEYS, COUNT(EDGE_KEYS), "edge", 'e');
+  if (!rc) rc = write_keys(b, ag_node_keys, ag_n_node_keys, "node", 'v');
+  if (!rc) rc = write_keys(b, ag_edge_keys, ag_n_edge_keys, "edge", 'e');
   if (!rc) rc = ag_buf_puts(b, "  <graph id=\"actorgraph\" edgedefault=\"directed\">\n");
   for (igraph_integer_t v = 0; v < nv && !rc; v++) {
     rc = ag_buf_puts(b, "    <node");
     if (!rc) rc = write_attr(b, "id", VAS(g, "id", v));
     if (!rc) rc = ag_buf_puts(b, ">\n");
-    if (!rc) rc = write_data(b, g, NODE_KEYS, COUNT(NODE_KEYS), 'v', v, 1);
+    if (!rc) rc = write_data(b, g, ag_node_keys, ag_n_node_keys, 'v', v, 1);
     if (!rc) rc = ag_buf_puts(b, "    </node>\n");
   }
   for (igraph_integer_t e = 0; e < ne && !rc; e++) {
@@ -111,7 +89,7 @@ int ag_write_graphml(const ag_graph *graph, ag_buf *b) {
     if (!rc) rc = write_attr(b, "target", VAS(g, "id", IGRAPH_TO(g, e)));
     if (!rc) rc = write_attr(b, "label", EAS(g, "relation", e));
     if (!rc) rc = ag_buf_puts(b, ">\n");
-    if (!rc) rc = write_data(b, g, EDGE_KEYS, COUNT(EDGE_KEYS), 'e', e, 0);
+    if (!rc) rc = write_data(b, g, ag_edge_keys, ag_n_edge_keys, 'e', e, 0);
     if (!rc) rc = ag_buf_puts(b, "    </edge>\n");
   }
   if (!rc) rc = ag_buf_puts(b, "  </graph>\n</graphml>\n");

@@ -4,8 +4,10 @@
 
 #include <igraph.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #define MAX_EVIDENCE 300
 #define MAX_ALIASES_SHOWN 12
@@ -33,6 +35,24 @@ typedef struct edge_rec {
   ag_buf sources;
 } edge_rec;
 
+/* One article on its way through: read, matched (in any thread: it only
+ * reads the rules), then added to the graph (in article order).  Unknown
+ * actors are numbered within the article first and renumbered when it is
+ * added, so the graph does not depend on which thread matched what. */
+typedef struct ag_work {
+  ag_record rec;       /* id, date, text as read */
+  int known_date;      /* rec.date is the date (else a marker in the text) */
+  size_t path;         /* index of the path it came from */
+  char *clean, *clean_id;
+  size_t clean_len, off;
+  char date[11];
+  int skipped;         /* outside since/until */
+  int rc;              /* of matching */
+  ag_doc doc;
+  ag_match_result mr;
+  ag_unknowns unk;
+} ag_work;
+
 struct ag_extractor {
   const ag_rules *r;
   ag_extract_options opts;
@@ -43,8 +63,9 @@ struct ag_extractor {
   edge_rec *edges;
   size_t nedges, cap_edges;
   ag_map edge_index;
-  ag_doc doc;
-  ag_match_result mr;
+  ag_work one;         /* the article of ag_extractor_add_record */
+  ag_art art;          /* the record of the article being added */
+  const ag_work *cur;  /* the article being added to the graph */
   ag_buf provenance;   /* JSON lines, when opts.provenance */
   ag_buf scratch;
 };
@@ -88,7 +109,26 @@ static const char *const MODALITY[] = {"asserted", "hypothetical", "negated"};
 
 /* ---- extractor ------------------------------------------------------------ */
 
+static void work_init(ag_work *w) {
+  memset(w, 0, sizeof *w);
+  ag_record_init(&w->rec);
+  ag_doc_init(&w->doc);
+  ag_match_result_init(&w->mr);
+  ag_unknowns_init(&w->unk);
+}
+
+static void work_destroy(ag_work *w) {
+  ag_record_destroy(&w->rec);
+  ag_doc_destroy(&w->doc);
+  ag_match_result_destroy(&w->mr);
+  ag_unknowns_destroy(&w->unk);
+  free(w->clean);
+  free(w->clean_id);
+}
+
 const ag_rules *ag_extractor_rules(const ag_extractor *ex) { return ex->r; }
+
+const ag_extract_options *ag_extractor_options(const ag_extractor *ex) { return &ex->opts; }
 
 int ag_extractor_new(ag_extractor **out, const ag_rules *rules,
                      const ag_extract_options *opts) {
@@ -105,8 +145,8 @@ int ag_extractor_new(ag_extractor **out, const ag_rules *rules,
     return AG_ENOMEM;
   }
   ag_unknowns_init(&ex->unk);
-  ag_doc_init(&ex->doc);
-  ag_match_result_init(&ex->mr);
+  work_init(&ex->one);
+  ag_art_init(&ex->art);
   ag_map_init(&ex->edge_index);
   *out = ex;
   return 0;
@@ -128,8 +168,8 @@ void ag_extractor_free(ag_extractor *ex) {
   }
   free(ex->edges);
   ag_map_destroy(&ex->edge_index);
-  ag_doc_destroy(&ex->doc);
-  ag_match_result_destroy(&ex->mr);
+  work_destroy(&ex->one);
+  ag_art_destroy(&ex->art);
   ag_buf_destroy(&ex->provenance);
   ag_buf_destroy(&ex->scratch);
   free(ex);
@@ -137,6 +177,7 @@ void ag_extractor_free(ag_extractor *ex) {
 
 void ag_extractor_get_counts(const ag_extractor *ex, ag_extract_counts *c) {
   *c = ex->counts;
+  c->unknown_actors = ex->unk.n;
 }
 
 /* Keep one actor_stat per actor as unknown actors appear. */
@@ -172,44 +213,111 @@ static int see_alias(actor_stat *a, const char *s, size_t n) {
   return ag_buf_add(&a->aliases, s, n);
 }
 
-static int count_mentions(ag_extractor *ex, size_t article, const char *date) {
-  ag_buf form;
-  ag_buf_init(&form);
-  int rc = 0;
-  for (size_t i = 0; i < ex->mr.nmentions && !rc; i++) {
-    const ag_mention *m = &ex->mr.mentions[i];
-    if (m->coref) continue; /* "it" is no name of the actor it points to */
-    actor_stat *a = &ex->actors[m->actor];
-    const ag_token *t0 = &ex->doc.toks[m->first];
-    const ag_token *t1 = &ex->doc.toks[m->alias_end - 1];
-    a->mentions++;
-    if (a->articles == 0 || a->last_article != article) {
-      a->articles++;
-      a->last_article = article;
-    }
-    see_date(a->first, a->last, date);
-    rc = ag_squeeze(&form, ex->doc.text + t0->start,
-                    t1->start + t1->len - t0->start, 80);
-    if (!rc) rc = see_alias(a, form.data, form.len);
-  }
-  ag_buf_destroy(&form);
-  return rc;
+/* ---- article records ---------------------------------------------------------- */
+
+void ag_art_init(ag_art *a) {
+  memset(a, 0, sizeof *a);
+  ag_buf_init(&a->pool);
 }
 
-/* The sentence of as becomes the edge's evidence. */
-static int set_evidence(ag_extractor *ex, edge_rec *e, const ag_assertion *as) {
-  const ag_sentence *s = &ex->doc.sents[as->sentence];
-  const ag_token *t0 = &ex->doc.toks[s->first];
-  const ag_token *t1 = &ex->doc.toks[s->first + s->count - 1];
-  ag_buf ev;
-  ag_buf_init(&ev);
-  if (ag_squeeze(&ev, ex->doc.text + t0->start, t1->start + t1->len - t0->start,
-                 MAX_EVIDENCE)) {
-    ag_buf_destroy(&ev);
-    return AG_ENOMEM;
+void ag_art_clear(ag_art *a) {
+  ag_buf_clear(&a->pool);
+  a->id = 0;
+  a->date[0] = '\0';
+  a->skipped = 0;
+  a->sentences = a->mentions = a->assertions = a->negated = a->hypothetical = 0;
+  a->nunk = a->nms = a->nes = 0;
+}
+
+void ag_art_destroy(ag_art *a) {
+  ag_buf_destroy(&a->pool);
+  free(a->unk_name);
+  free(a->unk_type);
+  free(a->ms);
+  free(a->es);
+  memset(a, 0, sizeof *a);
+}
+
+int ag_art_str(ag_art *a, const char *s, size_t n, size_t *off) {
+  *off = a->pool.len;
+  return ag_buf_add(&a->pool, s, n) || ag_buf_add(&a->pool, "\0", 1) ? AG_ENOMEM : 0;
+}
+
+int ag_art_reserve_unknowns(ag_art *a, size_t n) {
+  if (n <= a->cap_unk) return 0;
+  if (n < 2 * a->cap_unk) n = 2 * a->cap_unk;
+  size_t *names = realloc(a->unk_name, n * sizeof *names);
+  if (!names) return AG_ENOMEM;
+  a->unk_name = names;
+  int *types = realloc(a->unk_type, n * sizeof *types);
+  if (!types) return AG_ENOMEM;
+  a->unk_type = types;
+  a->cap_unk = n;
+  return 0;
+}
+
+/* Squeezed text of tokens [from, to) of the matched article into the pool. */
+static int art_span(ag_art *a, const ag_work *w, size_t from, size_t to, size_t max,
+                    ag_buf *tmp, size_t *off) {
+  ag_buf_clear(tmp);
+  if (from < to) {
+    const ag_token *t0 = &w->doc.toks[from], *t1 = &w->doc.toks[to - 1];
+    if (ag_squeeze(tmp, w->doc.text + t0->start, t1->start + t1->len - t0->start, max))
+      return AG_ENOMEM;
   }
-  free(e->evidence);
-  e->evidence = ev.data;
+  return ag_art_str(a, tmp->data ? tmp->data : "", tmp->len, off);
+}
+
+/* The record of a matched article: its counts, unknown actors, the names
+ * it mentions and what its assertions add. */
+static int art_from_work(ag_art *a, const ag_work *w, ag_buf *tmp) {
+  ag_art_clear(a);
+  if (ag_art_str(a, w->clean_id, strlen(w->clean_id), &a->id)) return AG_ENOMEM;
+  memcpy(a->date, w->date, sizeof a->date);
+  if ((a->skipped = w->skipped)) return 0;
+  a->sentences = w->doc.nsents;
+  a->mentions = w->mr.nmentions;
+  a->assertions = w->mr.nasserts;
+  a->negated = w->mr.dropped_negated;
+  a->hypothetical = w->mr.dropped_hypothetical;
+  if (ag_art_reserve_unknowns(a, w->unk.n)) return AG_ENOMEM;
+  for (size_t i = 0; i < w->unk.n; i++) {
+    const ag_actor *u = &w->unk.items[i];
+    if (ag_art_str(a, u->name, strlen(u->name), &a->unk_name[i])) return AG_ENOMEM;
+    a->unk_type[i] = u->type;
+  }
+  a->nunk = w->unk.n;
+  for (size_t i = 0; i < w->mr.nmentions; i++) {
+    const ag_mention *m = &w->mr.mentions[i];
+    if (m->coref) continue; /* "it" is no name of the actor it points to */
+    if (AG_GROW(a->ms, a->cap_ms, a->nms + 1)) return AG_ENOMEM;
+    ag_art_mention *x = &a->ms[a->nms++];
+    x->actor = m->actor;
+    if (art_span(a, w, m->first, m->alias_end, 80, tmp, &x->form)) return AG_ENOMEM;
+  }
+  for (size_t i = 0; i < w->mr.nasserts; i++) {
+    const ag_assertion *as = &w->mr.asserts[i];
+    const ag_sentence *sn = &w->doc.sents[as->sentence];
+    if (AG_GROW(a->es, a->cap_es, a->nes + 1)) return AG_ENOMEM;
+    ag_art_edge *e = &a->es[a->nes++];
+    e->src = as->source;
+    e->rel = as->relation;
+    e->tgt = as->target;
+    e->modality = as->modality;
+    e->confidence = as->confidence;
+    e->has_amount = as->has_amount;
+    e->amount = as->amount;
+    memcpy(e->currency, as->currency, sizeof e->currency);
+    e->reporter = as->reporter;
+    long ms[2] = {as->smention, as->tmention};
+    for (int k = 0; k < 2; k++) {
+      const ag_mention *m = ms[k] >= 0 ? &w->mr.mentions[ms[k]] : NULL;
+      if (art_span(a, w, m ? m->alias_end : 0, m ? m->end : 0, 80, tmp, &e->role[k]))
+        return AG_ENOMEM;
+    }
+    if (art_span(a, w, sn->first, sn->first + sn->count, MAX_EVIDENCE, tmp, &e->evidence))
+      return AG_ENOMEM;
+  }
   return 0;
 }
 
@@ -226,76 +334,148 @@ static int add_unique(ag_buf *list, const char *item) {
   return ag_buf_puts(list, item);
 }
 
-/* Text of tokens [from, to) of the current article, whitespace squeezed. */
-static int span_text(ag_extractor *ex, size_t from, size_t to, ag_buf *out,
-                     size_t max) {
-  ag_buf_clear(out);
-  if (from >= to) return ag_buf_add(out, "", 0);
-  const ag_token *a = &ex->doc.toks[from], *b = &ex->doc.toks[to - 1];
-  return ag_squeeze(out, ex->doc.text + a->start, b->start + b->len - a->start, max);
-}
-
-/* The role words of a mention: "hackers" in "North Korean hackers". */
-static int role_text(ag_extractor *ex, const ag_mention *m, ag_buf *out) {
-  return span_text(ex, m->alias_end, m->end, out, 80);
-}
-
 #define MAX_AMOUNTS_SHOWN 20
 
-static int add_amount(edge_rec *e, const ag_assertion *as) {
-  e->amount += as->amount;
-  if (!e->currency[0]) memcpy(e->currency, as->currency, sizeof e->currency);
-  else if (strcmp(e->currency, as->currency) != 0) strcpy(e->currency, "mixed");
+static int add_amount(edge_rec *e, const ag_art_edge *x) {
+  e->amount += x->amount;
+  if (!e->currency[0]) memcpy(e->currency, x->currency, sizeof e->currency);
+  else if (strcmp(e->currency, x->currency) != 0) strcpy(e->currency, "mixed");
   if (e->namounts++ >= MAX_AMOUNTS_SHOWN) return 0;
   return ag_buf_printf(&e->amounts, "%s%.15g %s", e->amounts.len ? " | " : "",
-                       as->amount, as->currency);
+                       x->amount, x->currency);
 }
 
-static int add_edge(ag_extractor *ex, const ag_assertion *as, size_t article,
-                    const char *id, const char *date) {
+static int set_evidence(edge_rec *e, const char *text) {
+  char *copy = ag_strdup(text);
+  if (!copy) return AG_ENOMEM;
+  free(e->evidence);
+  e->evidence = copy;
+  return 0;
+}
+
+/* x's actors are global indexes here. */
+static int add_edge(ag_extractor *ex, const ag_art *a, const ag_art_edge *x,
+                    size_t src, size_t tgt, long reporter, size_t article) {
   int rc;
   char key[64];
-  int n = snprintf(key, sizeof key, "%zu %zu %zu", as->source, as->relation,
-                   as->target);
+  int n = snprintf(key, sizeof key, "%zu %zu %zu", src, x->rel, tgt);
   size_t idx;
+  const char *evidence = AG_ART_S(a, x->evidence);
   if (!ag_map_get(&ex->edge_index, key, (size_t)n, &idx)) {
     if (AG_GROW(ex->edges, ex->cap_edges, ex->nedges + 1)) return AG_ENOMEM;
     idx = ex->nedges;
     edge_rec *e = &ex->edges[idx];
     memset(e, 0, sizeof *e);
-    e->src = as->source;
-    e->rel = as->relation;
-    e->tgt = as->target;
-    if ((rc = set_evidence(ex, e, as))) return rc;
+    e->src = src;
+    e->rel = x->rel;
+    e->tgt = tgt;
+    if ((rc = set_evidence(e, evidence))) return rc;
     if (ag_map_put(&ex->edge_index, key, (size_t)n, idx)) return AG_ENOMEM;
     ex->nedges++;
   }
   edge_rec *e = &ex->edges[idx];
-  if (e->mentions == 0 || as->modality < e->modality) {
-    if (e->mentions && (rc = set_evidence(ex, e, as))) return rc;
-    e->modality = as->modality;
+  if (e->mentions == 0 || x->modality < e->modality) {
+    if (e->mentions && (rc = set_evidence(e, evidence))) return rc;
+    e->modality = x->modality;
   }
-  if (as->confidence > e->confidence) e->confidence = as->confidence;
-  if (as->has_amount && (rc = add_amount(e, as))) return rc;
-  if (as->reporter >= 0 &&
-      (rc = add_unique(&e->attributed, ag_actor_at(ex->r, &ex->unk, (size_t)as->reporter)->id)))
+  if (x->confidence > e->confidence) e->confidence = x->confidence;
+  if (x->has_amount && (rc = add_amount(e, x))) return rc;
+  if (reporter >= 0 &&
+      (rc = add_unique(&e->attributed, ag_actor_at(ex->r, &ex->unk, (size_t)reporter)->id)))
     return rc;
-  long ms[2] = {as->smention, as->tmention};
   for (int k = 0; k < 2; k++) {
-    if (ms[k] < 0) continue;
-    if ((rc = role_text(ex, &ex->mr.mentions[ms[k]], &ex->scratch))) return rc;
-    if (ex->scratch.len && (rc = add_unique(&e->roles[k], ex->scratch.data))) return rc;
+    const char *role = AG_ART_S(a, x->role[k]);
+    if (*role && (rc = add_unique(&e->roles[k], role))) return rc;
   }
   e->mentions++;
   if (e->articles == 0 || e->last_article != article) {
     e->articles++;
     e->last_article = article;
     if ((e->sources.len && ag_buf_puts(&e->sources, " | ")) ||
-        ag_buf_puts(&e->sources, id))
+        ag_buf_puts(&e->sources, AG_ART_S(a, a->id)))
       return AG_ENOMEM;
   }
-  see_date(e->first, e->last, date);
+  see_date(e->first, e->last, a->date);
   return 0;
+}
+
+#define UNTRACKED ((size_t)-1)
+
+/* The unknown actor named name if it is tracked already, else UNTRACKED. */
+static int tracked_unknown(ag_extractor *ex, const char *name, size_t *idx) {
+  ag_buf key;
+  size_t i;
+  ag_buf_init(&key);
+  int rc = ag_lower(&key, name, strlen(name));
+  *idx = !rc && ag_map_get(&ex->unk.by_name, key.data, key.len, &i) ? ex->r->nactors + i
+                                                                      : UNTRACKED;
+  ag_buf_destroy(&key);
+  return rc;
+}
+
+/* Add an article record to the counts, the actors' statistics and the
+ * edges, renumbering its unknown actors into the extractor's in the order
+ * it found them, as a single sequential run would. */
+static int art_apply(ag_extractor *ex, const ag_art *a) {
+  if (a->skipped) {
+    ex->counts.out_of_window++;
+    return 0;
+  }
+  size_t article = ex->counts.articles++, base = ex->r->nactors;
+  size_t *to = malloc((a->nunk ? a->nunk : 1) * sizeof *to);
+  int rc = to ? 0 : AG_ENOMEM;
+  /* An unknown actor is tracked from the first article that relates it:
+   * the names that never take part in a relation would otherwise make
+   * memory grow with the corpus instead of the graph. */
+  for (size_t i = 0; i < a->nunk && to; i++) to[i] = UNTRACKED;
+  for (size_t i = 0; i < a->nes && !rc; i++) {
+    const ag_art_edge *x = &a->es[i];
+    size_t ends[3] = {x->src, x->tgt, x->reporter >= 0 ? (size_t)x->reporter : 0};
+    for (int k = 0; k < 3 && !rc; k++)
+      if (ends[k] >= base && to[ends[k] - base] == UNTRACKED) {
+        size_t u = ends[k] - base;
+        rc = ag_unknowns_get(&ex->unk, ex->r, AG_ART_S(a, a->unk_name[u]), a->unk_type[u], &to[u]);
+      }
+  }
+  for (size_t i = 0; i < a->nunk && !rc; i++)
+    if (to[i] == UNTRACKED && (rc = tracked_unknown(ex, AG_ART_S(a, a->unk_name[i]), &to[i])))
+      break;
+  if (!rc) rc = grow_stats(ex);
+#define MAP(x) ((x) >= base ? to[(x) - base] : (x))
+  for (size_t i = 0; i < a->nms && !rc; i++) {
+    if (MAP(a->ms[i].actor) == UNTRACKED) continue;
+    actor_stat *st = &ex->actors[MAP(a->ms[i].actor)];
+    st->mentions++;
+    if (st->articles == 0 || st->last_article != article) {
+      st->articles++;
+      st->last_article = article;
+    }
+    see_date(st->first, st->last, a->date);
+    const char *form = AG_ART_S(a, a->ms[i].form);
+    rc = see_alias(st, form, strlen(form));
+  }
+  ex->counts.sentences += a->sentences;
+  ex->counts.mentions += a->mentions;
+  ex->counts.assertions += a->assertions;
+  ex->counts.dropped_negated += a->negated;
+  ex->counts.dropped_hypothetical += a->hypothetical;
+  for (size_t i = 0; i < a->nes && !rc; i++) {
+    const ag_art_edge *x = &a->es[i];
+    rc = add_edge(ex, a, x, MAP(x->src), MAP(x->tgt),
+                  x->reporter >= 0 ? (long)MAP((size_t)x->reporter) : -1, article);
+  }
+#undef MAP
+  free(to);
+  return rc;
+}
+
+/* Text of tokens [from, to) of the current article, whitespace squeezed. */
+static int span_text(ag_extractor *ex, size_t from, size_t to, ag_buf *out,
+                     size_t max) {
+  ag_buf_clear(out);
+  if (from >= to) return ag_buf_add(out, "", 0);
+  const ag_token *a = &ex->cur->doc.toks[from], *b = &ex->cur->doc.toks[to - 1];
+  return ag_squeeze(out, ex->cur->doc.text + a->start, b->start + b->len - a->start, max);
 }
 
 /* ---- provenance: one JSON object per assertion ------------------------------ */
@@ -307,9 +487,93 @@ static int json_field(ag_buf *b, const char *name, const char *value, int first)
   return rc;
 }
 
+/* A double that reads back as the same bits. */
+static int json_double(ag_buf *b, double v) {
+  char tmp[40];
+  snprintf(tmp, sizeof tmp, "%.15g", v);
+  if (strtod(tmp, NULL) != v) snprintf(tmp, sizeof tmp, "%.17g", v);
+  return ag_buf_puts(b, tmp);
+}
+
+static int json_string(ag_buf *b, const char *s) {
+  int rc = ag_buf_putc(b, '"');
+  if (!rc) rc = ag_json_escape(b, s);
+  if (!rc) rc = ag_buf_putc(b, '"');
+  return rc;
+}
+
+/* A dictionary actor by its id, an unknown one by its index in the record. */
+static int json_actor(ag_buf *b, const ag_rules *r, size_t actor) {
+  if (actor >= r->nactors) return ag_buf_printf(b, "%zu", actor - r->nactors);
+  return json_string(b, r->actors[actor].id);
+}
+
+int ag_art_json(const ag_rules *r, const ag_art *a, ag_buf *b) {
+  int rc = ag_buf_puts(b, "{\"record\":\"article\",\"article\":");
+  if (!rc) rc = json_string(b, AG_ART_S(a, a->id));
+  if (!rc) rc = ag_buf_puts(b, ",\"date\":");
+  if (!rc) rc = json_string(b, a->date);
+  if (a->skipped) return rc ? rc : ag_buf_puts(b, ",\"skipped\":true}\n");
+  if (!rc)
+    rc = ag_buf_printf(b, ",\"counts\":[%zu,%zu,%zu,%zu,%zu],\"unknown\":[", a->sentences,
+                       a->mentions, a->assertions, a->negated, a->hypothetical);
+  for (size_t i = 0; i < a->nunk && !rc; i++) {
+    rc = ag_buf_puts(b, i ? ",[" : "[");
+    if (!rc) rc = json_string(b, AG_ART_S(a, a->unk_name[i]));
+    if (!rc) rc = ag_buf_putc(b, ',');
+    if (!rc) rc = json_string(b, ag_type_name(a->unk_type[i]));
+    if (!rc) rc = ag_buf_putc(b, ']');
+  }
+  if (!rc) rc = ag_buf_puts(b, "],\"mentions\":[");
+  for (size_t i = 0; i < a->nms && !rc; i++) {
+    rc = ag_buf_puts(b, i ? ",[" : "[");
+    if (!rc) rc = json_actor(b, r, a->ms[i].actor);
+    if (!rc) rc = ag_buf_putc(b, ',');
+    if (!rc) rc = json_string(b, AG_ART_S(a, a->ms[i].form));
+    if (!rc) rc = ag_buf_putc(b, ']');
+  }
+  if (!rc) rc = ag_buf_puts(b, "],\"edges\":[");
+  for (size_t i = 0; i < a->nes && !rc; i++) {
+    const ag_art_edge *e = &a->es[i];
+    rc = ag_buf_puts(b, i ? ",[" : "[");
+    if (!rc) rc = json_actor(b, r, e->src);
+    if (!rc) rc = ag_buf_putc(b, ',');
+    if (!rc) rc = json_string(b, r->rels[e->rel].name);
+    if (!rc) rc = ag_buf_putc(b, ',');
+    if (!rc) rc = json_actor(b, r, e->tgt);
+    if (!rc) rc = ag_buf_printf(b, ",\"%s\",", MODALITY[e->modality]);
+    if (!rc) rc = json_double(b, e->confidence);
+    if (!rc) rc = ag_buf_putc(b, ',');
+    if (!rc) rc = e->has_amount ? json_double(b, e->amount) : ag_buf_puts(b, "null");
+    if (!rc) rc = ag_buf_putc(b, ',');
+    if (!rc) rc = json_string(b, e->has_amount ? e->currency : "");
+    if (!rc) rc = ag_buf_putc(b, ',');
+    if (!rc) rc = e->reporter >= 0 ? json_actor(b, r, (size_t)e->reporter) : ag_buf_puts(b, "null");
+    for (int k = 0; k < 2 && !rc; k++) {
+      rc = ag_buf_putc(b, ',');
+      if (!rc) rc = json_string(b, AG_ART_S(a, e->role[k]));
+    }
+    if (!rc) rc = ag_buf_putc(b, ',');
+    if (!rc) rc = json_string(b, AG_ART_S(a, e->evidence));
+    if (!rc) rc = ag_buf_putc(b, ']');
+  }
+  if (!rc) rc = ag_buf_puts(b, "]}\n");
+  return rc;
+}
+
+int ag_extractor_add_art(ag_extractor *ex, ag_art *art, const char *line, size_t len,
+                         ag_error *err) {
+  int rc = 0;
+  if (ex->opts.provenance && line && ag_buf_add(&ex->provenance, line, len))
+    rc = AG_ENOMEM;
+  if (!rc && art) rc = art_apply(ex, art);
+  if (rc) ag_err_set(err, rc, NULL, 0, 0, "out of memory");
+  return rc;
+}
+
 static int json_mention(ag_extractor *ex, ag_buf *b, const char *name, long mi) {
   if (mi < 0) return 0;
-  const ag_mention *m = &ex->mr.mentions[mi];
+  const ag_mention *m = &ex->cur->mr.mentions[mi];
   int rc = span_text(ex, m->first, m->end, &ex->scratch, 200);
   if (!rc) rc = json_field(b, name, ex->scratch.data, 0);
   if (!rc && m->coref) {
@@ -324,8 +588,8 @@ static int write_provenance(ag_extractor *ex, const ag_assertion *as, const char
                             const char *date, size_t off) {
   static const char *const HOW[] = {"pattern", "dictionary affiliation", "reporting frame"};
   ag_buf *b = &ex->provenance;
-  const ag_sentence *s = &ex->doc.sents[as->sentence];
-  const ag_token *t0 = &ex->doc.toks[s->first], *t1 = &ex->doc.toks[s->first + s->count - 1];
+  const ag_sentence *s = &ex->cur->doc.sents[as->sentence];
+  const ag_token *t0 = &ex->cur->doc.toks[s->first], *t1 = &ex->cur->doc.toks[s->first + s->count - 1];
   char rule[400];
   int rc = ag_buf_putc(b, '{');
   if (!rc) rc = json_field(b, "article", id, 1);
@@ -344,8 +608,8 @@ static int write_provenance(ag_extractor *ex, const ag_assertion *as, const char
     if (!rc) rc = json_field(b, "pattern", as->pattern->text, 0);
   }
   if (!rc && as->match_end > as->match_first) {
-    const ag_token *m0 = &ex->doc.toks[as->match_first];
-    const ag_token *m1 = &ex->doc.toks[as->match_end - 1];
+    const ag_token *m0 = &ex->cur->doc.toks[as->match_first];
+    const ag_token *m1 = &ex->cur->doc.toks[as->match_end - 1];
     rc = ag_buf_printf(b, ",\"match_start\":%zu,\"match_end\":%zu", off + m0->start,
                        off + m1->start + m1->len);
     if (!rc) rc = span_text(ex, as->match_first, as->match_end, &ex->scratch, 600);
@@ -367,44 +631,218 @@ static int write_provenance(ag_extractor *ex, const ag_assertion *as, const char
 
 int ag_extractor_add(ag_extractor *ex, const char *id, const char *text,
                      size_t len, ag_error *err) {
-  size_t clean_len, id_len;
-  char *clean = ag_utf8_clean(text, len, &clean_len);
-  char *clean_id = ag_utf8_clean(id, strlen(id), &id_len);
-  char date[11];
-  int rc = 0;
-  if (!clean || !clean_id) {
-    rc = ag_err_set(err, AG_ENOMEM, id, 0, 0, "out of memory");
-    goto done;
+  return ag_extractor_add_record(ex, id, NULL, text, len, err);
+}
+
+/* Clean, tokenize and match w's text.  Reads only ex->r and ex->opts, so
+ * any thread may run it. */
+static void match_work(const ag_extractor *ex, ag_work *w) {
+  size_t id_len;
+  free(w->clean);
+  free(w->clean_id);
+  w->clean = ag_utf8_clean(w->rec.text.data ? w->rec.text.data : "", w->rec.text.len,
+                           &w->clean_len);
+  w->clean_id = ag_utf8_clean(w->rec.id.data ? w->rec.id.data : "", w->rec.id.len, &id_len);
+  w->rc = 0;
+  w->skipped = 0;
+  if (!w->clean || !w->clean_id) {
+    w->rc = AG_ENOMEM;
+    return;
   }
-  size_t off = ag_article_date(clean, clean_len, date);
-  ag_match_options mopts = {ex->opts.no_unknown ? NULL : &ex->unk, ex->opts.trace,
-                            ex->opts.keep_modal, ex->opts.explain, off, date};
-  size_t article = ex->counts.articles++;
+  w->off = 0;
+  if (w->known_date) snprintf(w->date, sizeof w->date, "%s", w->rec.date);
+  else w->off = ag_article_date(w->clean, w->clean_len, w->date);
+  if (!ag_date_in_window(w->date, ex->opts.since, ex->opts.until)) {
+    w->skipped = 1;
+    return;
+  }
+  ag_unknowns_destroy(&w->unk);
+  ag_unknowns_init(&w->unk);
+  ag_match_options mopts = {ex->opts.no_unknown ? NULL : &w->unk, ex->opts.trace,
+                            ex->opts.keep_modal, ex->opts.explain, w->off, w->date};
   if (ex->opts.trace)
-    fprintf(ex->opts.trace, "article %s%s%s\n", clean_id, date[0] ? " " : "", date);
-  if ((rc = ag_doc_parse(&ex->doc, clean + off, clean_len - off)) ||
-      (rc = ag_match_doc(ex->r, &ex->doc, &ex->mr, &mopts)) ||
-      (rc = grow_stats(ex)) ||
-      (rc = count_mentions(ex, article, date))) {
-    ag_err_set(err, rc, id, 0, 0, "out of memory");
-    goto done;
+    fprintf(ex->opts.trace, "article %s%s%s\n", w->clean_id, w->date[0] ? " " : "", w->date);
+  w->rc = ag_doc_parse(&w->doc, w->clean + w->off, w->clean_len - w->off);
+  if (!w->rc) w->rc = ag_match_doc(ex->r, &w->doc, &w->mr, &mopts);
+}
+
+/* Renumber w's unknown actors into the extractor's, in the order w found
+ * them, as a single sequential run would have. */
+static int adopt_unknowns(ag_extractor *ex, ag_work *w) {
+  size_t n = w->unk.n, base = ex->r->nactors;
+  if (!n) return 0;
+  size_t *to = malloc(n * sizeof *to);
+  if (!to) return AG_ENOMEM;
+  for (size_t i = 0; i < n; i++) {
+    const ag_actor *a = &w->unk.items[i];
+    if (ag_unknowns_get(&ex->unk, ex->r, a->name, a->type, &to[i])) {
+      free(to);
+      return AG_ENOMEM;
+    }
   }
-  ex->counts.sentences += ex->doc.nsents;
-  ex->counts.mentions += ex->mr.nmentions;
-  ex->counts.assertions += ex->mr.nasserts;
-  ex->counts.dropped_negated += ex->mr.dropped_negated;
-  ex->counts.dropped_hypothetical += ex->mr.dropped_hypothetical;
-  for (size_t i = 0; i < ex->mr.nasserts && !rc; i++) {
-    rc = add_edge(ex, &ex->mr.asserts[i], article, clean_id, date);
-    if (!rc && ex->opts.provenance)
-      rc = write_provenance(ex, &ex->mr.asserts[i], clean_id, date, off);
+#define MAP(x) ((x) >= base ? to[(x) - base] : (x))
+  for (size_t i = 0; i < w->mr.nmentions; i++) w->mr.mentions[i].actor = MAP(w->mr.mentions[i].actor);
+  for (size_t i = 0; i < w->mr.nasserts; i++) {
+    ag_assertion *as = &w->mr.asserts[i];
+    as->source = MAP(as->source);
+    as->target = MAP(as->target);
+    if (as->reporter >= 0) as->reporter = (long)MAP((size_t)as->reporter);
   }
-  if (rc) ag_err_set(err, rc, id, 0, 0, "out of memory");
+#undef MAP
+  free(to);
+  return 0;
+}
+
+/* Add a matched article to the graph's counts and edges (through its
+ * record, as merge does) and its provenance. */
+static int add_work(ag_extractor *ex, ag_work *w, ag_error *err) {
+  const char *id = w->clean_id ? w->clean_id : "";
+  int rc = w->rc;
+  if (rc) return ag_err_set(err, rc, id, 0, 0, "out of memory");
+  if ((rc = art_from_work(&ex->art, w, &ex->scratch))) goto done;
+  if (ex->opts.provenance && (rc = ag_art_json(ex->r, &ex->art, &ex->provenance))) goto done;
+  if ((rc = art_apply(ex, &ex->art)) || w->skipped || !ex->opts.provenance) goto done;
+  /* the assertions' own lines, with the actors renumbered as art_apply did */
+  if ((rc = adopt_unknowns(ex, w))) goto done;
+  ex->cur = w;
+  for (size_t i = 0; i < w->mr.nasserts && !rc; i++)
+    rc = write_provenance(ex, &w->mr.asserts[i], id, w->date, w->off);
+  ex->cur = NULL;
 done:
-  /* the doc points into clean: forget it before freeing */
-  ex->doc.text = NULL;
-  free(clean);
-  free(clean_id);
+  if (rc) ag_err_set(err, rc, id, 0, 0, "out of memory");
+  return rc;
+}
+
+/* The doc points into clean: forget both once the article is added. */
+static void work_release(ag_work *w) {
+  w->doc.text = NULL;
+  free(w->clean);
+  free(w->clean_id);
+  w->clean = w->clean_id = NULL;
+}
+
+int ag_extractor_add_record(ag_extractor *ex, const char *id, const char *known_date,
+                            const char *text, size_t len, ag_error *err) {
+  ag_work *w = &ex->one;
+  ag_buf_clear(&w->rec.id);
+  ag_buf_clear(&w->rec.text);
+  if (ag_buf_puts(&w->rec.id, id) || ag_buf_add(&w->rec.text, text, len))
+    return ag_err_set(err, AG_ENOMEM, id, 0, 0, "out of memory");
+  w->known_date = known_date != NULL;
+  snprintf(w->rec.date, sizeof w->rec.date, "%s", known_date ? known_date : "");
+  match_work(ex, w);
+  int rc = add_work(ex, w, err);
+  work_release(w);
+  return rc;
+}
+
+/* ---- many articles on many threads ------------------------------------------ */
+
+/* Articles are read in batches (by the calling thread), matched on the
+ * worker threads, then added in reading order. */
+#define BATCH_ARTICLES 2048
+#define BATCH_BYTES (16u << 20)
+
+typedef struct pool {
+  const ag_extractor *ex;
+  ag_work *works;
+  size_t n, next;
+  pthread_mutex_t lock;
+} pool;
+
+static void *worker(void *arg) {
+  pool *p = arg;
+  for (;;) {
+    pthread_mutex_lock(&p->lock);
+    size_t i = p->next++;
+    pthread_mutex_unlock(&p->lock);
+    if (i >= p->n) return NULL;
+    match_work(p->ex, &p->works[i]);
+  }
+}
+
+static int match_batch(pool *p, int threads) {
+  pthread_t tid[AG_MAX_THREADS];
+  int started = 0;
+  p->next = 0;
+  for (int t = 1; t < threads && (size_t)t < p->n; t++, started++)
+    if (pthread_create(&tid[started], NULL, worker, p) != 0) break;
+  worker(p); /* the calling thread works too */
+  for (int t = 0; t < started; t++) pthread_join(tid[t], NULL);
+  return 0;
+}
+
+int ag_default_threads(void) {
+  long n = sysconf(_SC_NPROCESSORS_ONLN);
+  return n < 1 ? 1 : n > AG_MAX_THREADS ? AG_MAX_THREADS : (int)n;
+}
+
+int ag_extractor_add_paths(ag_extractor *ex, const ag_paths *paths,
+                           ag_progress_fn progress, void *user, ag_error *err) {
+  int threads = ex->opts.threads > 0 ? ex->opts.threads : ag_default_threads();
+  if (threads > AG_MAX_THREADS) threads = AG_MAX_THREADS;
+  if (ex->opts.trace) threads = 1; /* the trace is written while matching */
+  size_t cap = threads > 1 ? BATCH_ARTICLES : 1;
+  pool p = {ex, calloc(cap, sizeof(ag_work)), 0, 0, PTHREAD_MUTEX_INITIALIZER};
+  if (!p.works) return ag_err_set(err, AG_ENOMEM, NULL, 0, 0, "out of memory");
+  for (size_t i = 0; i < cap; i++) work_init(&p.works[i]);
+  ag_reader r;
+  int rc = 0, open = 0, got = 0;
+  size_t path = 0, done_paths = 0;
+  while (!rc) {
+    /* read a batch */
+    size_t bytes = 0;
+    p.n = 0;
+    while (!rc && p.n < cap && bytes < BATCH_BYTES && path < paths->n) {
+      if (!open) {
+        if ((rc = ag_reader_open(&r, paths->items[path], err))) break;
+        r.max_bytes = ex->opts.max_article_bytes ? ex->opts.max_article_bytes
+                                                 : AG_DEFAULT_MAX_ARTICLE;
+        open = 1;
+      }
+      ag_work *w = &p.works[p.n];
+      got = ag_reader_next(&r, &w->rec, err);
+      if (got < 0) {
+        rc = err && err->code ? err->code : AG_EINPUT;
+        break;
+      }
+      if (got == 0) {
+        if (r.binary) {
+          ex->counts.binary_skipped++;
+          if (ex->opts.warnings)
+            fprintf(ex->opts.warnings, "actorgraph: %s: warning: not text (NUL bytes), skipped\n",
+                    paths->items[path]);
+        }
+        ag_reader_close(&r);
+        open = 0;
+        path++;
+        continue;
+      }
+      w->known_date = !w->rec.date_in_text;
+      w->path = path;
+      bytes += w->rec.text.len;
+      p.n++;
+    }
+    if (!p.n && (rc || path >= paths->n)) break;
+    match_batch(&p, threads);
+    /* add in order; report each path once all its articles are in */
+    for (size_t i = 0; i < p.n; i++) {
+      ag_work *w = &p.works[i];
+      for (; progress && done_paths < w->path; done_paths++) progress(user, done_paths);
+      int arc = add_work(ex, w, err);
+      work_release(w);
+      if (arc) {
+        rc = arc;
+        break;
+      }
+    }
+  }
+  if (open) ag_reader_close(&r);
+  if (!rc)
+    for (; progress && done_paths < paths->n; done_paths++) progress(user, done_paths);
+  for (size_t i = 0; i < cap; i++) work_destroy(&p.works[i]);
+  free(p.works);
+  pthread_mutex_destroy(&p.lock);
   return rc;
 }
 
@@ -581,6 +1019,11 @@ int ag_extractor_graph(ag_graph **out, const ag_extractor *ex, ag_error *err) {
   if ((rc = set_vertex_attrs(&g->g, ex, actor_order, nv)) ||
       (rc = set_edge_attrs(&g->g, ex, edge_order, ex->nedges)))
     goto done;
+  if ((rc = ag_extract_options_check(r, &ex->opts, err)) ||
+      (rc = ag_graph_filter(&g->g, r, &ex->opts, err)) || (rc = ag_graph_analyze(&g->g))) {
+    if (rc == AG_EUSAGE) err = NULL; /* the message is set already */
+    goto done;
+  }
   if (ex->provenance.len) {
     if (!(g->provenance = ag_strndup(ex->provenance.data, ex->provenance.len))) {
       rc = AG_ENOMEM;

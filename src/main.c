@@ -6,14 +6,22 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
 
 enum { EXIT_OK = 0, EXIT_INPUT = 1, EXIT_USAGE = 2 };
-enum { CMD_EXTRACT = 1, CMD_CHECK = 2, CMD_TEST = 4, CMD_EXPLAIN = 8, CMD_IMPORT = 16 };
-#define CMD_ALL (CMD_EXTRACT | CMD_CHECK | CMD_TEST | CMD_EXPLAIN | CMD_IMPORT)
+enum { CMD_EXTRACT = 1, CMD_CHECK = 2, CMD_TEST = 4, CMD_EXPLAIN = 8, CMD_IMPORT = 16,
+       CMD_STATS = 32, CMD_MERGE = 64 };
+#define CMD_ALL \
+  (CMD_EXTRACT | CMD_CHECK | CMD_TEST | CMD_EXPLAIN | CMD_IMPORT | CMD_STATS | CMD_MERGE)
+#define CMD_GRAPH (CMD_EXTRACT | CMD_STATS) /* commands that read articles */
+#define CMD_FILTER (CMD_GRAPH | CMD_MERGE) /* commands that build a graph */
 
 typedef enum {
   OPT_RULES, OPT_OUTPUT, OPT_FORMAT, OPT_FROM, OPT_ISOLATED, OPT_NO_UNKNOWN, OPT_KEEP_MODAL,
-  OPT_TRACE,
+  OPT_TRACE, OPT_FOCUS, OPT_DEPTH, OPT_RELATION, OPT_MIN_WEIGHT, OPT_SINCE, OPT_UNTIL,
+  OPT_LARGEST, OPT_JSON, OPT_TOP, OPT_PROGRESS, OPT_VERBOSE, OPT_JOBS, OPT_LIST_ALIASES,
+  OPT_MAX_ARTICLE,
   OPT_QUIET, OPT_HELP,
   OPT_VERSION
 } opt_id;
@@ -28,32 +36,67 @@ typedef struct option {
 } option;
 
 static const option OPTIONS[] = {
-    {OPT_RULES, 'r', "rules", "RULES", CMD_EXTRACT | CMD_CHECK | CMD_TEST | CMD_EXPLAIN,
+    {OPT_RULES, 'r', "rules", "RULES", CMD_FILTER | CMD_CHECK | CMD_TEST | CMD_EXPLAIN,
      "rules directory (every *.yaml, *.yml) or one file; repeat to layer "
      "rule sets, later ones overriding earlier ones; default "
      "$ACTORGRAPH_RULES, the installed rules, else ./rules"},
-    {OPT_OUTPUT, 'o', "output", "OUT", CMD_EXTRACT | CMD_IMPORT,
-     "write the graph to OUT (repeatable); the format follows the extension "
-     "(.graphml, .dot; .jsonl: one JSON object per assertion with its "
-     "provenance); '-' or no -o writes GraphML to stdout"},
+    {OPT_OUTPUT, 'o', "output", "OUT", CMD_EXTRACT | CMD_MERGE | CMD_IMPORT,
+     "write the graph to OUT (repeatable); the format follows the extension: "
+     ".graphml, .gexf (with a timeline), .dot, .json (node-link), .csv "
+     "(NAME-nodes.csv and NAME-edges.csv), .html (interactive page), .svg, "
+     ".png, .pdf (drawn by Graphviz), .jsonl (one JSON object per assertion "
+     "with its provenance); '-' or no -o writes GraphML to stdout"},
     {OPT_FROM, 0, "from", "FORMAT", CMD_IMPORT,
      "import: what the files are: tabari (or petrarch: .actors, .agents, "
      "discards), countryinfo, ftm (FollowTheMoney JSON lines), ofac (sdn.csv, "
      "alt.csv)"},
-    {OPT_FORMAT, 'f', "format", "FMT", CMD_EXTRACT,
-     "force the format of every output: graphml, dot or jsonl"},
-    {OPT_ISOLATED, 0, "keep-isolated", NULL, CMD_EXTRACT,
+    {OPT_FORMAT, 'f', "format", "FMT", CMD_EXTRACT | CMD_MERGE,
+     "force the format of every output: graphml, gexf, dot, json, csv, html, "
+     "svg, png, pdf or jsonl"},
+    {OPT_ISOLATED, 0, "keep-isolated", NULL, CMD_FILTER,
      "keep actors that are mentioned but take part in no relation"},
-    {OPT_NO_UNKNOWN, 0, "no-unknown", NULL, CMD_EXTRACT | CMD_EXPLAIN,
+    {OPT_NO_UNKNOWN, 0, "no-unknown", NULL, CMD_GRAPH | CMD_EXPLAIN,
      "do not capture actors missing from the dictionary (capitalised names in "
      "a relation, written with known=false)"},
-    {OPT_KEEP_MODAL, 0, "keep-modal", NULL, CMD_EXTRACT,
+    {OPT_KEEP_MODAL, 0, "keep-modal", NULL, CMD_GRAPH,
      "keep negated and hypothetical statements as edges with the attribute "
      "modality (by default they are dropped and counted)"},
     {OPT_TRACE, 0, "trace", NULL, CMD_EXTRACT,
      "explain on stderr every sentence with an actor: the actors found, each "
      "match and the pattern (file:line) behind it"},
-    {OPT_QUIET, 'q', "quiet", NULL, CMD_EXTRACT | CMD_IMPORT, "no summary on stderr"},
+    {OPT_FOCUS, 0, "focus", "ACTOR", CMD_FILTER,
+     "keep only ACTOR (id, name or alias) and the actors within --depth steps "
+     "of it"},
+    {OPT_DEPTH, 0, "depth", "N", CMD_FILTER, "steps from the --focus actor (default 1)"},
+    {OPT_RELATION, 0, "relation", "R[,R...]", CMD_FILTER,
+     "keep only these relations (repeatable)"},
+    {OPT_MIN_WEIGHT, 0, "min-weight", "N", CMD_FILTER,
+     "drop edges supported by fewer than N mentions"},
+    {OPT_SINCE, 0, "since", "DATE", CMD_FILTER,
+     "read only articles dated DATE (YYYY, YYYY-MM or YYYY-MM-DD) or later; "
+     "undated articles are skipped"},
+    {OPT_UNTIL, 0, "until", "DATE", CMD_FILTER,
+     "read only articles dated DATE or earlier (inclusive: --until 2017 "
+     "includes December 2017)"},
+    {OPT_LARGEST, 0, "largest-component", NULL, CMD_FILTER,
+     "keep only the largest connected component"},
+    {OPT_JSON, 0, "json", NULL, CMD_STATS, "stats: print JSON instead of a table"},
+    {OPT_LIST_ALIASES, 0, "list-aliases", NULL, CMD_CHECK,
+     "check: print every alias, one per line (for grep -F -f), instead of "
+     "the counts"},
+    {OPT_TOP, 0, "top", "N", CMD_STATS, "stats: how many top actors to list (default 10)"},
+    {OPT_JOBS, 'j', "jobs", "N", CMD_GRAPH,
+     "match articles on N threads (default: one per core); the output is the "
+     "same for any N"},
+    {OPT_MAX_ARTICLE, 0, "max-article-mb", "N", CMD_GRAPH,
+     "an article (or JSON line) longer than N MB is an error (default 64)"},
+    {OPT_PROGRESS, 0, "progress", NULL, CMD_GRAPH,
+     "show a progress line on stderr even when it is not a terminal (it is "
+     "shown on a terminal anyway, for runs longer than a second)"},
+    {OPT_VERBOSE, 'v', "verbose", NULL, CMD_GRAPH,
+     "one line per article on stderr: its sentences and assertions"},
+    {OPT_QUIET, 'q', "quiet", NULL, CMD_FILTER | CMD_IMPORT,
+     "no summary and no progress on stderr"},
     {OPT_HELP, 'h', "help", NULL, CMD_ALL, "show this help and exit"},
     {OPT_VERSION, 'V', "version", NULL, CMD_ALL,
      "show the version and exit"},
@@ -70,6 +113,10 @@ typedef struct args {
   const char *format;
   const char *from;
   int keep_isolated, no_unknown, keep_modal, trace, quiet, help, version;
+  int largest, json, progress, verbose, list_aliases;
+  const char *focus, *since, *until;
+  const char *depth, *min_weight, *top, *jobs, *max_article; /* checked when used */
+  char *relations;                     /* every --relation, comma-joined */
   const char **paths;
   size_t npaths;
 } args;
@@ -79,6 +126,8 @@ static void usage(FILE *f) {
           "Usage: actorgraph extract [-r RULES] [-o OUT]... [PATH...]\n"
           "       actorgraph check [-r RULES]\n"
           "       actorgraph test-rules [-r RULES]\n"
+          "       actorgraph stats [-r RULES] [--json] [PATH...]\n"
+          "       actorgraph merge [-r RULES] [-o OUT]... PART.jsonl...\n"
           "       actorgraph explain [-r RULES] [PATH...]\n"
           "       actorgraph import --from FORMAT FILE... [-o actors.yaml]\n"
           "\n"
@@ -88,6 +137,12 @@ static void usage(FILE *f) {
           "Commands:\n"
           "  extract   read articles (files, directories of *.txt, '-' or\n"
           "            nothing for stdin) and write the graph\n"
+          "  stats     read articles as extract does and print what was found:\n"
+          "            counts, top actors by PageRank, edges per relation\n"
+          "  merge     build the graph from shards written by extract -o\n"
+          "            PART.jsonl (map/reduce); the same graph, byte for byte,\n"
+          "            as one extract over all the articles, given the same\n"
+          "            rules and the shards in order\n"
           "  check     validate the rules and print what they hold\n"
           "  test-rules  run the examples written in the rules and report\n"
           "            every one that fails\n"
@@ -101,10 +156,29 @@ static void usage(FILE *f) {
   for (size_t i = 0; i < NOPTIONS; i++) {
     const option *o = &OPTIONS[i];
     char left[64];
-    snprintf(left, sizeof left, "%s%c%s--%s%s%s", o->short_name ? "-" : "",
-             o->short_name ? o->short_name : ' ', o->short_name ? ", " : "  ",
-             o->long_name, o->arg ? " " : "", o->arg ? o->arg : "");
-    fprintf(f, "  %-22s %s\n", o->short_name ? left : left + 2, o->help);
+    if (o->short_name)
+      snprintf(left, sizeof left, "-%c, --%s%s%s", o->short_name, o->long_name,
+               o->arg ? " " : "", o->arg ? o->arg : "");
+    else
+      snprintf(left, sizeof left, "    --%s%s%s", o->long_name, o->arg ? " " : "",
+               o->arg ? o->arg : "");
+    fprintf(f, "  %-24s", left);
+    if (strlen(left) > 24) fprintf(f, "\n  %24s", "");
+    /* the help text, wrapped at 79 columns under its own column */
+    const char *h = o->help;
+    size_t col = 26;
+    while (*h) {
+      size_t w = strcspn(h, " ");
+      if (col > 26 && col + 1 + w > 79) {
+        fprintf(f, "\n%26s", "");
+        col = 26;
+      }
+      fprintf(f, " %.*s", (int)w, h);
+      col += 1 + w;
+      h += w;
+      while (*h == ' ') h++;
+    }
+    fputc('\n', f);
   }
   fprintf(f,
           "\nExit status: 0 ok, 1 input or processing error, 2 usage error.\n"
@@ -147,6 +221,28 @@ static int apply(args *a, const option *o, const char *value) {
     case OPT_NO_UNKNOWN: a->no_unknown = 1; break;
     case OPT_KEEP_MODAL: a->keep_modal = 1; break;
     case OPT_TRACE: a->trace = 1; break;
+    case OPT_FOCUS: a->focus = value; break;
+    case OPT_DEPTH: a->depth = value; break;
+    case OPT_MIN_WEIGHT: a->min_weight = value; break;
+    case OPT_SINCE: a->since = value; break;
+    case OPT_UNTIL: a->until = value; break;
+    case OPT_LARGEST: a->largest = 1; break;
+    case OPT_JSON: a->json = 1; break;
+    case OPT_LIST_ALIASES: a->list_aliases = 1; break;
+    case OPT_TOP: a->top = value; break;
+    case OPT_JOBS: a->jobs = value; break;
+    case OPT_MAX_ARTICLE: a->max_article = value; break;
+    case OPT_PROGRESS: a->progress = 1; break;
+    case OPT_VERBOSE: a->verbose = 1; break;
+    case OPT_RELATION: {
+      size_t old = a->relations ? strlen(a->relations) : 0, n = strlen(value);
+      char *p = realloc(a->relations, old + n + 2);
+      if (!p) return EXIT_INPUT;
+      if (old) p[old++] = ',';
+      memcpy(p + old, value, n + 1);
+      a->relations = p;
+      break;
+    }
     case OPT_QUIET: a->quiet = 1; break;
     case OPT_HELP: a->help = 1; break;
     case OPT_VERSION: a->version = 1; break;
@@ -161,6 +257,8 @@ static int parse_args(args *a, int argc, char **argv) {
   else if (argc > 1 && strcmp(argv[1], "test-rules") == 0) a->command = CMD_TEST, i++;
   else if (argc > 1 && strcmp(argv[1], "explain") == 0) a->command = CMD_EXPLAIN, i++;
   else if (argc > 1 && strcmp(argv[1], "import") == 0) a->command = CMD_IMPORT, i++;
+  else if (argc > 1 && strcmp(argv[1], "stats") == 0) a->command = CMD_STATS, i++;
+  else if (argc > 1 && strcmp(argv[1], "merge") == 0) a->command = CMD_MERGE, i++;
   for (; i < argc; i++) {
     const char *arg = argv[i], *value;
     if (only_paths || arg[0] != '-' || strcmp(arg, "-") == 0) {
@@ -180,15 +278,40 @@ static int parse_args(args *a, int argc, char **argv) {
       if (i + 1 >= argc) return usage_error("option needs an argument", arg);
       value = argv[++i];
     }
-    apply(a, o, value);
+    if (apply(a, o, value)) {
+      fprintf(stderr, "actorgraph: out of memory\n");
+      return EXIT_INPUT;
+    }
   }
   return EXIT_OK;
 }
 
+/* The rules installed beside the binary: BINDIR/../share/actorgraph/rules,
+ * wherever the install prefix was (cmake --install --prefix ...). */
+static const char *rules_beside_binary(void) {
+#ifdef AG_RULES_FROM_BINDIR
+  static char path[4096];
+  ssize_t n = readlink("/proc/self/exe", path, sizeof path - 1);
+  if (n <= 0 || (size_t)n >= sizeof path - 1) return NULL;
+  path[n] = '\0';
+  char *slash = strrchr(path, '/');
+  if (!slash) return NULL;
+  *slash = '\0';
+  size_t used = strlen(path);
+  if ((size_t)snprintf(path + used, sizeof path - used, "/%s", AG_RULES_FROM_BINDIR) >=
+      sizeof path - used)
+    return NULL;
+  struct stat st;
+  if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) return path;
+#endif
+  return NULL;
+}
+
 static const char *default_rules(void) {
   struct stat st;
-  const char *env = getenv("ACTORGRAPH_RULES");
+  const char *env = getenv("ACTORGRAPH_RULES"), *beside = rules_beside_binary();
   if (env && *env) return env;
+  if (beside) return beside;
 #ifdef AG_RULES_INSTALL_DIR
   if (stat(AG_RULES_INSTALL_DIR, &st) == 0 && S_ISDIR(st.st_mode))
     return AG_RULES_INSTALL_DIR;
@@ -219,6 +342,12 @@ static int cmd_check(const args *a) {
   if (a->npaths) return usage_error("check takes no paths", a->paths[0]);
   int rc = load_rules(a, &rules);
   if (rc) return rc;
+  if (a->list_aliases) {
+    rc = ag_rules_list_aliases(rules, stdout);
+    if (rc) fprintf(stderr, "actorgraph: cannot write the aliases\n");
+    ag_rules_free(rules);
+    return rc ? EXIT_INPUT : EXIT_OK;
+  }
   ag_rules_get_counts(rules, &c);
   /* what later rule sets (-r given again) replaced */
   fputs(ag_rules_overrides(rules), stdout);
@@ -311,22 +440,90 @@ static int cmd_import(const args *a) {
 static int output_formats(const args *a, ag_format *formats) {
   ag_format forced = AG_FORMAT_UNKNOWN;
   if (a->format && (forced = ag_format_from_name(a->format)) == AG_FORMAT_UNKNOWN)
-    return usage_error("unknown format (graphml, dot, jsonl)", a->format);
+    return usage_error("unknown format (graphml, gexf, dot, json, csv, html, svg, png, "
+                       "pdf, jsonl)",
+                       a->format);
   for (size_t i = 0; i < a->noutputs; i++) {
     formats[i] = forced;
     if (!forced && strcmp(a->outputs[i], "-") == 0) formats[i] = AG_FORMAT_GRAPHML;
     if (!formats[i]) formats[i] = ag_format_from_path(a->outputs[i]);
     if (!formats[i])
-      return usage_error("cannot tell the format from the extension "
-                         "(.graphml, .dot, .jsonl); use --format",
+      return usage_error("cannot tell the format from the extension (.graphml, .gexf, "
+                         ".dot, .json, .csv, .html, .svg, .png, .pdf, .jsonl); use "
+                         "--format",
                          a->outputs[i]);
   }
   return EXIT_OK;
 }
 
+static double now(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* The progress line: on a terminal for runs past a second, or when asked. */
+typedef struct progress {
+  int on, forced, shown, tty;
+  double start, last;
+  size_t total_bytes, done_bytes, total, done;
+} progress;
+
+static void progress_show(progress *p, int final) {
+  double t = now(), el = t - p->start;
+  if (!p->on || (!final && t - p->last < 0.25) || (!p->forced && el < 1.0)) return;
+  if (final && !p->shown) return;
+  double mb = (double)p->done_bytes / 1e6, rate = el > 0 ? mb / el : 0;
+  fprintf(stderr, "\ractorgraph: %zu/%zu articles, %.1f/%.1f MB, %.1f MB/s", p->done,
+          p->total, mb, (double)p->total_bytes / 1e6, rate);
+  if (!final && rate > 0 && p->total_bytes > p->done_bytes)
+    fprintf(stderr, ", ETA %.0f s", (double)(p->total_bytes - p->done_bytes) / 1e6 / rate);
+  if (p->tty) fputs("\033[K", stderr); /* erase the rest of a longer line */
+  if (final) fputc('\n', stderr);
+  fflush(stderr);
+  p->last = t;
+  p->shown = 1;
+}
+
+typedef struct reading {
+  const args *a;
+  ag_extractor *ex;
+  const ag_paths *paths;
+  progress pr;
+  ag_extract_counts before;
+} reading;
+
+/* Called once each path is all added. */
+static void path_done(void *user, size_t i) {
+  reading *rd = user;
+  ag_extract_counts after;
+  ag_extractor_get_counts(rd->ex, &after);
+  const char *path = rd->paths->items[i];
+  if (rd->a->verbose) {
+    if (rd->pr.shown) fputs(rd->pr.tty ? "\r\033[K" : "\n", stderr);
+    size_t articles = after.articles - rd->before.articles;
+    size_t skipped = after.out_of_window - rd->before.out_of_window;
+    if (skipped && !articles)
+      fprintf(stderr, "actorgraph: %s: outside --since/--until, skipped\n", path);
+    else
+      fprintf(stderr, "actorgraph: %s: %s%zu sentences, %zu mentions, %zu assertions\n",
+              path, "", after.sentences - rd->before.sentences,
+              after.mentions - rd->before.mentions, after.assertions - rd->before.assertions);
+    if (articles > 1)
+      fprintf(stderr, "actorgraph: %s: %zu articles%s\n", path, articles,
+              skipped ? " (more outside --since/--until)" : "");
+  }
+  rd->before = after;
+  struct stat st;
+  if (rd->pr.on && stat(path, &st) == 0) rd->pr.done_bytes += (size_t)st.st_size;
+  rd->pr.done = i + 1;
+  progress_show(&rd->pr, 0);
+}
+
 static int read_articles(const args *a, ag_extractor *ex) {
   ag_paths paths = {0};
   ag_error err;
+  reading rd = {a, ex, &paths, {0}, {0}};
   int status = EXIT_OK;
   ag_error_clear(&err);
   if (a->npaths == 0 && ag_paths_add(&paths, "-", &err)) status = EXIT_INPUT;
@@ -336,12 +533,23 @@ static int read_articles(const args *a, ag_extractor *ex) {
       status = EXIT_INPUT;
     }
   }
-  for (size_t i = 0; i < paths.n && status == EXIT_OK; i++) {
-    if (ag_extractor_add_file(ex, paths.items[i], &err)) {
-      report(&err);
-      status = EXIT_INPUT;
-    }
+  progress *pr = &rd.pr;
+  pr->tty = isatty(2);
+  pr->forced = a->progress && !a->quiet;
+  pr->on = (a->command & CMD_GRAPH) && !a->quiet && (a->progress || pr->tty);
+  pr->start = now();
+  pr->total = paths.n;
+  for (size_t i = 0; pr->on && i < paths.n; i++) {
+    struct stat st;
+    if (stat(paths.items[i], &st) == 0) pr->total_bytes += (size_t)st.st_size;
   }
+  ag_extractor_get_counts(ex, &rd.before);
+  if (status == EXIT_OK && ag_extractor_add_paths(ex, &paths, path_done, &rd, &err)) {
+    if (pr->shown) fputc('\n', stderr);
+    report(&err);
+    status = EXIT_INPUT;
+  }
+  if (status == EXIT_OK) progress_show(pr, 1);
   ag_paths_destroy(&paths);
   return status;
 }
@@ -361,36 +569,89 @@ static int write_outputs(const args *a, const ag_format *formats,
   return EXIT_OK;
 }
 
+/* A whole number >= 0 from an option's value. */
+static int parse_count(const char *value, const char *name, long *out) {
+  char *end;
+  long v = strtol(value, &end, 10);
+  if (!*value || *end || v < 0) return usage_error("needs a whole number >= 0", name);
+  *out = v;
+  return EXIT_OK;
+}
+
+/* Options shared by extract and stats. */
+static int graph_options(const args *a, ag_extract_options *o) {
+  long n;
+  char *end;
+  o->keep_isolated = a->keep_isolated;
+  o->no_unknown = a->no_unknown;
+  o->keep_modal = a->keep_modal;
+  o->focus = a->focus;
+  o->since = a->since;
+  o->until = a->until;
+  o->relations = a->relations;
+  o->largest_component = a->largest;
+  if (a->depth) {
+    if (parse_count(a->depth, "--depth", &n)) return EXIT_USAGE;
+    if (!a->focus) return usage_error("--depth needs --focus", a->depth);
+    o->depth = n > 1000000 ? 1000000 : (int)n;
+  }
+  if (a->min_weight) {
+    o->min_weight = strtod(a->min_weight, &end);
+    if (!*a->min_weight || *end || !(o->min_weight >= 0))
+      return usage_error("--min-weight needs a number >= 0", a->min_weight);
+  }
+  if (a->jobs) {
+    if (parse_count(a->jobs, "--jobs", &n)) return EXIT_USAGE;
+    if (n < 1 || n > AG_MAX_THREADS) return usage_error("--jobs needs 1 to 256", a->jobs);
+    o->threads = (int)n;
+  }
+  if (a->max_article) {
+    if (parse_count(a->max_article, "--max-article-mb", &n)) return EXIT_USAGE;
+    if (n < 1 || n > 1 << 20) return usage_error("--max-article-mb needs 1 to 1048576", a->max_article);
+    o->max_article_bytes = (size_t)n << 20;
+  }
+  o->warnings = stderr;
+  if (a->trace) o->trace = stderr;
+  return EXIT_OK;
+}
+
+/* Load the rules, read the articles and build the (filtered, measured)
+ * graph. */
+static int build_graph(const args *a, ag_extract_options *opts, ag_rules **rules,
+                       ag_extractor **ex, ag_graph **g) {
+  ag_error err;
+  int status;
+  ag_error_clear(&err);
+  if ((status = graph_options(a, opts)) || (status = load_rules(a, rules))) return status;
+  if (ag_extract_options_check(*rules, opts, &err)) {
+    report(&err);
+    return EXIT_USAGE;
+  }
+  if (ag_extractor_new(ex, *rules, opts)) {
+    fprintf(stderr, "actorgraph: out of memory\n");
+    return EXIT_INPUT;
+  }
+  if ((status = read_articles(a, *ex))) return status;
+  if (ag_extractor_graph(g, *ex, &err)) {
+    report(&err);
+    return EXIT_INPUT;
+  }
+  return EXIT_OK;
+}
+
 static int cmd_extract(const args *a) {
   ag_rules *rules = NULL;
   ag_extractor *ex = NULL;
   ag_graph *g = NULL;
   ag_extract_options opts = AG_EXTRACT_OPTIONS_INIT;
   ag_format *formats = calloc(a->noutputs + 1, sizeof *formats);
-  ag_error err;
   int status;
-  ag_error_clear(&err);
   if (!formats) return EXIT_INPUT;
   if ((status = output_formats(a, formats))) goto done;
-  if ((status = load_rules(a, &rules))) goto done;
-  opts.keep_isolated = a->keep_isolated;
-  opts.no_unknown = a->no_unknown;
-  opts.keep_modal = a->keep_modal;
   for (size_t i = 0; i < a->noutputs; i++)
     opts.provenance |= formats[i] == AG_FORMAT_JSONL;
   if (a->format && ag_format_from_name(a->format) == AG_FORMAT_JSONL) opts.provenance = 1;
-  if (a->trace) opts.trace = stderr;
-  if (ag_extractor_new(&ex, rules, &opts)) {
-    fprintf(stderr, "actorgraph: out of memory\n");
-    status = EXIT_INPUT;
-    goto done;
-  }
-  if ((status = read_articles(a, ex))) goto done;
-  if (ag_extractor_graph(&g, ex, &err)) {
-    report(&err);
-    status = EXIT_INPUT;
-    goto done;
-  }
+  if ((status = build_graph(a, &opts, &rules, &ex, &g))) goto done;
   if ((status = write_outputs(a, formats, g))) goto done;
   if (!a->quiet) {
     ag_extract_counts c;
@@ -403,12 +664,98 @@ static int cmd_extract(const args *a) {
             c.dropped_negated, c.dropped_hypothetical,
             a->keep_modal ? "kept" : "dropped", ag_graph_node_count(g),
             ag_graph_edge_count(g));
+    if (c.out_of_window)
+      fprintf(stderr, "actorgraph: %zu articles outside --since/--until skipped\n",
+              c.out_of_window);
+    if (c.binary_skipped)
+      fprintf(stderr, "actorgraph: %zu files skipped: not text\n", c.binary_skipped);
   }
 done:
   ag_graph_free(g);
   ag_extractor_free(ex);
   ag_rules_free(rules);
   free(formats);
+  return status;
+}
+
+static int cmd_merge(const args *a) {
+  ag_rules *rules = NULL;
+  ag_extractor *ex = NULL;
+  ag_graph *g = NULL;
+  ag_extract_options opts = AG_EXTRACT_OPTIONS_INIT;
+  ag_format *formats = calloc(a->noutputs + 1, sizeof *formats);
+  ag_error err;
+  int status;
+  ag_error_clear(&err);
+  if (!formats) return EXIT_INPUT;
+  if (!a->npaths) {
+    status = usage_error("merge needs the shards (PART.jsonl files from extract)", NULL);
+    goto done;
+  }
+  if ((status = output_formats(a, formats)) || (status = graph_options(a, &opts)) ||
+      (status = load_rules(a, &rules)))
+    goto done;
+  for (size_t i = 0; i < a->noutputs; i++) opts.provenance |= formats[i] == AG_FORMAT_JSONL;
+  if (a->format && ag_format_from_name(a->format) == AG_FORMAT_JSONL) opts.provenance = 1;
+  if (ag_extract_options_check(rules, &opts, &err)) {
+    report(&err);
+    status = EXIT_USAGE;
+    goto done;
+  }
+  if (ag_extractor_new(&ex, rules, &opts)) {
+    fprintf(stderr, "actorgraph: out of memory\n");
+    status = EXIT_INPUT;
+    goto done;
+  }
+  for (size_t i = 0; i < a->npaths; i++) {
+    if (ag_extractor_merge_file(ex, a->paths[i], &err)) {
+      report(&err);
+      status = EXIT_INPUT;
+      goto done;
+    }
+  }
+  if (ag_extractor_graph(&g, ex, &err)) {
+    report(&err);
+    status = EXIT_INPUT;
+    goto done;
+  }
+  if ((status = write_outputs(a, formats, g))) goto done;
+  if (!a->quiet) {
+    ag_extract_counts c;
+    ag_extractor_get_counts(ex, &c);
+    fprintf(stderr, "actorgraph: merged %zu shards: %zu articles, %zu assertions -> %zu actors, %zu edges\n",
+            a->npaths, c.articles, c.assertions, ag_graph_node_count(g), ag_graph_edge_count(g));
+  }
+done:
+  ag_graph_free(g);
+  ag_extractor_free(ex);
+  ag_rules_free(rules);
+  free(formats);
+  return status;
+}
+
+static int cmd_stats(const args *a) {
+  ag_rules *rules = NULL;
+  ag_extractor *ex = NULL;
+  ag_graph *g = NULL;
+  ag_extract_options opts = AG_EXTRACT_OPTIONS_INIT;
+  ag_extract_counts c;
+  ag_error err;
+  long top = 10;
+  int status;
+  ag_error_clear(&err);
+  if (a->top && parse_count(a->top, "--top", &top)) return EXIT_USAGE;
+  if (a->noutputs) return usage_error("stats writes no graph; use extract -o", a->outputs[0]);
+  if ((status = build_graph(a, &opts, &rules, &ex, &g))) goto done;
+  ag_extractor_get_counts(ex, &c);
+  if (ag_graph_stats(g, &c, a->keep_modal, a->json, (size_t)top, stdout, &err)) {
+    report(&err);
+    status = EXIT_INPUT;
+  }
+done:
+  ag_graph_free(g);
+  ag_extractor_free(ex);
+  ag_rules_free(rules);
   return status;
 }
 
@@ -428,16 +775,19 @@ int main(int argc, char **argv) {
   } else if (a.version) {
     printf("actorgraph %s\n", ag_version());
   } else if (!a.command) {
-    status = usage_error("missing command (extract, check, test-rules, explain or import)", NULL);
+    status = usage_error("missing command (extract, stats, merge, check, test-rules, explain or import)", NULL);
   } else {
     status = a.command == CMD_CHECK     ? cmd_check(&a)
              : a.command == CMD_TEST    ? cmd_test(&a)
              : a.command == CMD_EXPLAIN ? cmd_explain(&a)
              : a.command == CMD_IMPORT  ? cmd_import(&a)
+             : a.command == CMD_STATS   ? cmd_stats(&a)
+             : a.command == CMD_MERGE   ? cmd_merge(&a)
                                         : cmd_extract(&a);
   }
   free(a.rules);
   free(a.outputs);
   free(a.paths);
+  free(a.relations);
   return status;
 }

@@ -147,3 +147,44 @@ int ag_rules_test(const ag_rules *r, FILE *report, size_t *passed,
   }
   return rc;
 }
+
+/* ---- listing the aliases ----------------------------------------------- */
+
+static int cmp_str(const void *a, const void *b) {
+  return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* An alias as text: its tokens with the capitals of the rules, a space
+ * between words but none around hyphens and before "'s". */
+static int alias_text(const ag_alias *a, ag_buf *b) {
+  ag_buf_clear(b);
+  for (size_t i = 0; i < a->n; i++) {
+    const char *t = a->orig && a->orig[i] ? a->orig[i] : a->words[i];
+    int glue = i == 0 || strcmp(t, "-") == 0 || strcmp(t, "'s") == 0 ||
+               strcmp(a->words[i - 1], "-") == 0;
+    if ((!glue && ag_buf_putc(b, ' ')) || ag_buf_puts(b, t)) return AG_ENOMEM;
+  }
+  return ag_buf_add(b, "", 0);
+}
+
+int ag_rules_list_aliases(const ag_rules *r, FILE *out) {
+  char **list = calloc(r->naliases + 1, sizeof *list);
+  size_t n = 0;
+  int rc = list ? 0 : AG_ENOMEM;
+  ag_buf b;
+  ag_buf_init(&b);
+  for (size_t i = 0; i < r->naliases && !rc; i++) {
+    if (r->aliases[i].disabled) continue;
+    if (alias_text(&r->aliases[i], &b) || !(list[n++] = ag_strdup(b.data))) rc = AG_ENOMEM;
+  }
+  if (!rc) {
+    qsort(list, n, sizeof *list, cmp_str);
+    for (size_t i = 0; i < n; i++)
+      if (!i || strcmp(list[i], list[i - 1]) != 0) fprintf(out, "%s\n", list[i]);
+    if (fflush(out) != 0 || ferror(out)) rc = AG_EIO;
+  }
+  for (size_t i = 0; list && i < n; i++) free(list[i]);
+  free(list);
+  ag_buf_destroy(&b);
+  return rc;
+}

@@ -756,7 +756,11 @@ expect_rc "layers: a duplicate inside one set is still an error" 1
 printf 'date 2016-03-10 The FBI said North Korean hackers stole $81 million from Bangladesh Bank.\n' > "$T/prov.txt"
 run "$AG" extract -q -r "$RULES" -o "$T/prov.jsonl" -o "$T/prov.graphml" "$T/prov.txt"
 expect_rc "jsonl: exits 0" 0
-expect_lines "jsonl: one line per assertion (stole-from, blamed-by)" "$T/prov.jsonl" 2
+grep -v '^{"record":"article"' "$T/prov.jsonl" > "$T/prov-assertions.jsonl"
+expect_lines "jsonl: one line per assertion (stole-from, blamed-by)" "$T/prov-assertions.jsonl" 2
+expect_first_line "jsonl: the article's record comes first (for merge)" "$T/prov.jsonl" '^\{"record":"article","article":"prov.txt","date":"2016-03-10","counts":\[1,3,2,0,0\]'
+expect_has "jsonl: the article record lists the names mentioned" "$T/prov.jsonl" '"mentions":[["fbi","The FBI"],["north-korea","North Korean"],["bangladesh-bank","Bangladesh Bank"]]'
+
 expect_has "jsonl: article and date" "$T/prov.jsonl" '{"article":"prov.txt","date":"2016-03-10","sentence":1,'
 expect_has "jsonl: the rule that fired" "$T/prov.jsonl" '"rule":"'
 expect_has "jsonl: matched text" "$T/prov.jsonl" '"matched":"North Korean hackers stole $81 million from Bangladesh Bank"'
@@ -790,6 +794,223 @@ expect_has "check warns about a repeated pattern" "$ERR" "warn.yaml:5:27: patter
 expect_has "check warns about an entry that matches nothing" "$ERR" "entry 'd?' of class 'X' can match no words at all"
 run "$AG" check -r "$RULES"
 expect_empty "the shipped rules give no warning" "$ERR"
+
+# ---- analytics, filters, stats --------------------------------------------------
+
+# Six actors in two components: alpha, bravo, charlie, delta around one
+# another; echo and foxtrot apart.  Four articles: 2015, 2016, 2017, undated.
+mkdir -p "$T/an/docs"
+cat > "$T/an/rules.yaml" <<'YAML'
+actors:
+  - {id: alpha, name: Alpha, type: state}
+  - {id: bravo, name: Bravo, type: group, aliases: [B-Team]}
+  - {id: charlie, name: Charlie, type: company}
+  - {id: delta, name: Delta, type: bank}
+  - {id: echo, name: Echo, type: group}
+  - {id: foxtrot, name: Foxtrot, type: company}
+relations:
+  - {name: hit, patterns: ["{source} hit {target}"]}
+  - {name: paid, patterns: ["{source} paid {target}"]}
+YAML
+printf 'date 2015-01-01\nAlpha hit Bravo. Later Alpha hit Bravo again. Bravo hit Charlie.\n' > "$T/an/docs/a1.txt"
+printf 'date 2016-06-01\nCharlie hit Delta. Alpha paid Delta.\n' > "$T/an/docs/a2.txt"
+printf 'date 2017-01-01\nEcho hit Foxtrot.\n' > "$T/an/docs/a3.txt"
+printf 'Bravo paid Alpha.\n' > "$T/an/docs/a4.txt"
+AN="-q -r $T/an/rules.yaml"
+g=$T/an/g.graphml
+run "$AG" extract $AN -o "$g" "$T/an/docs"
+expect_rc "analytics: extract" 0
+ids() { grep -o '<node id="[^"]*"' "$1" | sed 's/<node id="//; s/"$//' | tr '\n' ' '; }
+expect_eq "analytics: all six actors" "alpha bravo charlie delta echo foxtrot " "$(ids "$g")"
+for k in in_degree out_degree degree pagerank betweenness community; do
+  key_declared "$g" node "$k"
+done
+v=$(node_block "$g" alpha | data_of v_in_degree); expect_eq "alpha in_degree" 1 "$v"
+v=$(node_block "$g" alpha | data_of v_out_degree); expect_eq "alpha out_degree (hit, paid)" 2 "$v"
+v=$(node_block "$g" alpha | data_of v_degree); expect_eq "alpha degree" 3 "$v"
+v=$(node_block "$g" foxtrot | data_of v_betweenness); expect_eq "foxtrot betweenness" 0 "$v"
+v=$(node_block "$g" bravo | data_of v_betweenness)
+case $v in 0 | '') bad "bravo lies between alpha and charlie" "> 0" "$v" ;; *) ok ;; esac
+# PageRank sums to 1 over the graph
+sum=$(sed -n 's|.*<data key="v_pagerank">\(.*\)</data>.*|\1|p' "$g" | awk '{s += $1} END {printf "%.6f", s}')
+expect_eq "pagerank sums to 1" 1.000000 "$sum"
+# the actor with the highest PageRank has the largest size, 50
+top=$(for n in alpha bravo charlie delta echo foxtrot; do
+  printf '%s %s\n' "$(node_block "$g" $n | data_of v_pagerank)" $n; done | sort -g | tail -n 1 | cut -d' ' -f2)
+v=$(node_block "$g" "$top" | data_of v_size); expect_eq "size 50 for the top PageRank ($top)" 50 "$v"
+ce=$(node_block "$g" echo | data_of v_community); cf=$(node_block "$g" foxtrot | data_of v_community)
+ca=$(node_block "$g" alpha | data_of v_community)
+expect_eq "echo and foxtrot share a community" "$ce" "$cf"
+if [ "$ce" != "$ca" ]; then ok; else bad "alpha's community differs from echo's" "!= $ce" "$ca"; fi
+# communities are numbered by size: the four-actor one is 0
+expect_eq "the largest community is 0" 0 "$ca"
+run "$AG" extract $AN -o "$T/an/g2.graphml" "$T/an/docs"
+expect_same "analytics: byte-identical on a second run" "$g" "$T/an/g2.graphml"
+
+run "$AG" extract $AN --relation paid "$T/an/docs"
+expect_eq "--relation paid: the actors of paid edges" "alpha bravo delta " "$(ids "$OUT")"
+expect_lacks "--relation paid: no hit edge" "$OUT" 'label="hit"'
+run "$AG" extract $AN --relation hit --relation paid "$T/an/docs"
+expect_eq "--relation twice: both" "alpha bravo charlie delta echo foxtrot " "$(ids "$OUT")"
+run "$AG" extract $AN --relation hit,nope "$T/an/docs"
+expect_rc "--relation nope: usage error" 2
+expect_has "--relation nope: says which" "$ERR" "no relation 'nope'"
+run "$AG" extract $AN --min-weight 2 "$T/an/docs"
+expect_eq "--min-weight 2: only alpha hit bravo twice" "alpha bravo " "$(ids "$OUT")"
+expect_edge "--min-weight 2: that edge" "$OUT" alpha hit bravo
+run "$AG" extract $AN --min-weight 2 --keep-isolated "$T/an/docs"
+expect_eq "--min-weight with --keep-isolated keeps the actors" "alpha bravo charlie delta echo foxtrot " "$(ids "$OUT")"
+run "$AG" extract $AN --min-weight x "$T/an/docs"
+expect_rc "--min-weight x: usage error" 2
+run "$AG" extract $AN --focus Bravo "$T/an/docs"
+expect_eq "--focus Bravo: bravo and its neighbours" "alpha bravo charlie " "$(ids "$OUT")"
+run "$AG" extract $AN --focus b-team "$T/an/docs"
+expect_eq "--focus by an alias, any case" "alpha bravo charlie " "$(ids "$OUT")"
+run "$AG" extract $AN --focus bravo --depth 2 "$T/an/docs"
+expect_eq "--focus bravo --depth 2" "alpha bravo charlie delta " "$(ids "$OUT")"
+run "$AG" extract $AN --focus foxtrot --depth 0 "$T/an/docs"
+expect_eq "--depth 0 means 1" "echo foxtrot " "$(ids "$OUT")"
+cp "$g" "$T/an/keep.graphml"
+run "$AG" extract $AN --focus Nobody -o "$T/an/keep.graphml" "$T/an/docs"
+expect_rc "--focus Nobody: error" 1
+expect_has "--focus Nobody: says so" "$ERR" "no actor 'Nobody' in the graph"
+expect_same "--focus Nobody: the old output is untouched" "$g" "$T/an/keep.graphml"
+run "$AG" extract $AN --depth 2 "$T/an/docs"
+expect_rc "--depth without --focus: usage error" 2
+run "$AG" extract $AN --largest-component "$T/an/docs"
+expect_eq "--largest-component" "alpha bravo charlie delta " "$(ids "$OUT")"
+run "$AG" extract $AN --since 2016 "$T/an/docs"
+expect_eq "--since 2016: later articles only, undated skipped" "alpha charlie delta echo foxtrot " "$(ids "$OUT")"
+expect_no_edge "--since 2016: not the undated bravo paid alpha" "$OUT" bravo paid alpha
+run "$AG" extract $AN --until 2015-12 "$T/an/docs"
+expect_eq "--until 2015-12" "alpha bravo charlie " "$(ids "$OUT")"
+run "$AG" extract $AN --since 2016-06-01 --until 2016-06-01 "$T/an/docs"
+expect_eq "--since = --until = the day" "alpha charlie delta " "$(ids "$OUT")"
+run "$AG" extract -r "$T/an/rules.yaml" --since 2016 "$T/an/docs"
+expect_has "summary counts the skipped articles" "$ERR" "2 articles outside --since/--until skipped"
+for d in 2016-13 2016-1 16 2016-02-32; do
+  run "$AG" extract $AN --since "$d" "$T/an/docs"
+  expect_rc "--since $d: usage error" 2
+done
+run "$AG" extract $AN --since 2017 --until 2016 "$T/an/docs"
+expect_rc "--since after --until: usage error" 2
+
+run "$AG" stats -r "$T/an/rules.yaml" --top 3 "$T/an/docs"
+expect_rc "stats: exit 0" 0
+expect_line "stats: articles read" "$OUT" '^articles read +4$'
+expect_line "stats: assertions" "$OUT" '^assertions +7$'
+expect_line "stats: graph" "$OUT" '^graph +6 actors, 6 edges$'
+expect_line "stats: top actors heading" "$OUT" '^top 3 actors by PageRank'
+expect_line "stats: rank 1 is $top" "$OUT" "^ +1 .*\\($top, "
+expect_line "stats: relation hit" "$OUT" '^  hit +4 +5$'
+expect_line "stats: relation paid" "$OUT" '^  paid +2 +2$'
+run "$AG" stats -r "$T/an/rules.yaml" --json --since 2016 "$T/an/docs"
+expect_has "stats --json: articles_read" "$OUT" '"articles_read": 4'
+expect_has "stats --json: outside dates" "$OUT" '"articles_outside_dates": 2'
+expect_has "stats --json: relation counts" "$OUT" '{"relation": "hit", "edges": 2, "mentions": 2}'
+if command -v python3 >/dev/null 2>&1; then
+  if python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert len(d["top_actors"]) == 5' "$OUT"; then ok; else
+    bad "stats --json is valid JSON with 5 top actors" "valid" "$(show_file "$OUT")"
+  fi
+fi
+run "$AG" stats -r "$T/an/rules.yaml" -o x.graphml "$T/an/docs"
+expect_rc "stats -o: usage error" 2
+run "$AG" stats -r "$T/an/rules.yaml" --top -1 "$T/an/docs"
+expect_rc "stats --top -1: usage error" 2
+
+# progress and verbose
+run "$AG" extract -r "$T/an/rules.yaml" --progress -o "$T/an/p.graphml" "$T/an/docs"
+expect_has "--progress: articles done of total" "$ERR" "4/4 articles"
+expect_has "--progress: speed" "$ERR" "MB/s"
+run "$AG" extract -r "$T/an/rules.yaml" -q --progress -o "$T/an/p.graphml" "$T/an/docs"
+expect_empty "--quiet silences --progress" "$ERR"
+run "$AG" extract -r "$T/an/rules.yaml" -o "$T/an/p.graphml" "$T/an/docs"
+expect_lacks "no progress when stderr is not a terminal" "$ERR" "MB/s"
+run "$AG" extract -r "$T/an/rules.yaml" -v --since 2016 -o "$T/an/p.graphml" "$T/an/docs"
+expect_has "--verbose: a line per article" "$ERR" "a2.txt: 2 sentences, 4 mentions, 2 assertions"
+expect_has "--verbose: skipped articles" "$ERR" "a1.txt: outside --since/--until, skipped"
+
+# ---- record files, JSON lines, gzip -------------------------------------------------
+
+mkdir -p "$T/in/dir"
+printf 'date 2023-01-05\nurl https://news.example/one\nsource https://news.example/feed\n\nAlpha hit Bravo\n\nAlpha hit Bravo in the north.\n\f\ndate 2023-02-07\nsource https://news.example/feed\n\nCharlie hit Delta.\n\f\n\n\f\nEcho hit Foxtrot.\n' > "$T/in/records.txt"
+run "$AG" extract $AN "$T/in/records.txt"
+expect_rc "records: exit 0" 0
+expect_edge "records: first record" "$OUT" alpha hit bravo
+expect_edge_data "records: the url is the article id" "$OUT" alpha hit bravo e_sources "https://news.example/one"
+expect_edge_data "records: dated by the date header" "$OUT" alpha hit bravo e_first_seen 2023-01-05
+expect_edge_data "records: both mentions in one record" "$OUT" alpha hit bravo e_mentions 2
+expect_edge_data "records: no url: FILE#N" "$OUT" charlie hit delta e_sources "records.txt#2"
+expect_edge_data "records: second date" "$OUT" charlie hit delta e_first_seen 2023-02-07
+expect_edge_data "records: a record with no headers" "$OUT" echo hit foxtrot e_sources "records.txt#3"
+run "$AG" extract -r "$T/an/rules.yaml" -o "$T/in/r.graphml" "$T/in/records.txt"
+expect_has "records: each record is an article, empty ones skipped" "$ERR" "actorgraph: 3 articles,"
+gzip -c "$T/in/records.txt" > "$T/in/records.txt.gz"
+run "$AG" extract $AN -o "$T/in/gz.graphml" "$T/in/records.txt.gz"
+expect_same "gzip: the same graph as the plain file" "$T/in/r.graphml" "$T/in/gz.graphml"
+printf 'date 2016-06-01\nCharlie hit Delta.\n' | gzip -c > "$T/in/dir/a.txt.gz"
+cat > "$T/in/dir/b.jsonl" <<'JSON'
+{"id": "art-1", "date": "2015-03-04T10:00:00Z", "title": "ignored", "tags": ["x", {"y": [1, 2]}], "n": 3.5, "ok": true, "text": "Alpha hit Bravo. The caf\u00e9 said nothing.\nBravo paid Alpha."}
+
+{"date": "2015-03-05", "text": "Echo hit Foxtrot, a \"rival\" firm."}
+JSON
+gzip -c "$T/in/dir/b.jsonl" > "$T/in/dir/c.jsonl.gz"
+printf 'Alpha paid Delta.\n' > "$T/in/dir/skip.md"
+run "$AG" extract $AN "$T/in/dir"
+expect_rc "dir with .txt.gz and .jsonl: exit 0" 0
+expect_edge "a .txt.gz in a directory is read" "$OUT" charlie hit delta
+expect_edge_data "a .txt.gz article keeps its name without .gz" "$OUT" charlie hit delta e_sources "a.txt"
+expect_edge_data "jsonl: id (both files hold the same one)" "$OUT" alpha hit bravo e_sources "art-1 | art-1"
+expect_edge_data "jsonl: date from an ISO timestamp" "$OUT" alpha hit bravo e_first_seen 2015-03-04
+expect_edge "jsonl: an escaped newline separates sentences" "$OUT" bravo paid alpha
+expect_edge_data "jsonl: no id: FILE#LINE (blank lines counted)" "$OUT" echo hit foxtrot e_sources "b.jsonl#3 | c.jsonl#3"
+expect_no_edge "other extensions are not read from a directory" "$OUT" alpha paid delta
+run_in "$T/in/dir/b.jsonl" "$AG" extract $AN -
+expect_edge "jsonl on stdin, known by its first character" "$OUT" alpha hit bravo
+printf '{"id": "x", "text": "Alpha hit Bravo."}\n{"id": "y", "text": "unterminated}\n' > "$T/in/bad.jsonl"
+run "$AG" extract $AN "$T/in/bad.jsonl"
+expect_rc "jsonl: a bad line: exit 1" 1
+expect_has "jsonl: the error names file, line and column" "$ERR" "bad.jsonl:2:"
+expect_has "jsonl: and says what is wrong" "$ERR" "unterminated string"
+printf 'not gzip at all' > "$T/in/fake.txt.gz"
+run "$AG" extract $AN "$T/in/fake.txt.gz"
+expect_rc "a .gz that is not gzip is read as it is" 0
+
+run "$AG" check -r "$T/an/rules.yaml" --list-aliases
+expect_eq "check --list-aliases: every alias once, sorted" "Alpha B-Team Bravo Charlie Delta Echo Foxtrot " "$(tr '\n' ' ' < "$OUT")"
+
+# ---- encodings, binary files, the article size limit ---------------------------
+
+mkdir -p "$T/enc"
+# "Alpha hit Bravo." in UTF-16, little and big endian, with a byte order mark
+printf '\377\376A\000l\000p\000h\000a\000 \000h\000i\000t\000 \000B\000r\000a\000v\000o\000.\000' > "$T/enc/le.txt"
+printf '\376\377\000A\000l\000p\000h\000a\000 \000h\000i\000t\000 \000B\000r\000a\000v\000o\000.' > "$T/enc/be.txt"
+for f in le be; do
+  run "$AG" extract $AN "$T/enc/$f.txt"
+  expect_edge "UTF-16 ($f) with a byte order mark is transcoded" "$OUT" alpha hit bravo
+done
+printf '\357\273\277date 2021-02-03\nAlpha hit Bravo.\n' > "$T/enc/bom8.txt"
+run "$AG" extract $AN "$T/enc/bom8.txt"
+expect_edge_data "a UTF-8 byte order mark before the date marker" "$OUT" alpha hit bravo e_first_seen 2021-02-03
+printf '\177ELF\002\001\001\000\000\000\000\000Alpha hit Bravo.' > "$T/enc/prog.txt"
+printf 'Charlie hit Delta.\n' > "$T/enc/text.txt"
+run "$AG" extract -r "$T/an/rules.yaml" -o "$T/enc/g.graphml" "$T/enc/prog.txt" "$T/enc/text.txt"
+expect_rc "a binary file among articles: exit 0" 0
+expect_has "a binary file is skipped with a warning naming it" "$ERR" "prog.txt: warning: not text (NUL bytes), skipped"
+expect_has "the summary counts it" "$ERR" "1 files skipped: not text"
+expect_edge "the other articles are read" "$T/enc/g.graphml" charlie hit delta
+expect_no_edge "nothing is read from the binary file" "$T/enc/g.graphml" alpha hit bravo
+: > "$T/enc/empty.txt"
+run "$AG" extract $AN "$T/enc/empty.txt"
+expect_rc "an empty file: exit 0" 0
+head -c 1500000 /dev/zero | tr '\0' 'x' > "$T/enc/long.txt"
+cp "$g" "$T/enc/keep.graphml"
+run "$AG" extract $AN --max-article-mb 1 -o "$T/enc/keep.graphml" "$T/enc/long.txt"
+expect_rc "an article over --max-article-mb: exit 1" 1
+expect_has "the message names the limit" "$ERR" "longer than the limit of 1 MB (--max-article-mb)"
+expect_same "the old output is untouched" "$g" "$T/enc/keep.graphml"
+run "$AG" extract $AN --max-article-mb 0 "$T/enc/text.txt"
+expect_rc "--max-article-mb 0: usage error" 2
 
 # ---- summary --------------------------------------------------------------------
 

@@ -221,7 +221,8 @@ static void test_escaping(void) {
   CHECK(ag_format_from_path("graph.dot") == AG_FORMAT_DOT);
   CHECK(ag_format_from_path("graph.gv") == AG_FORMAT_DOT);
   CHECK(ag_format_from_path("dir.dot/graph") == AG_FORMAT_UNKNOWN);
-  CHECK(ag_format_from_path("graph.svg") == AG_FORMAT_UNKNOWN);
+  CHECK(ag_format_from_path("graph.svg") == AG_FORMAT_SVG);
+  CHECK(ag_format_from_path("graph.txt") == AG_FORMAT_UNKNOWN);
 }
 
 /* --keep-modal: negated and hypothetical statements become edges marked
