@@ -228,7 +228,8 @@ int ag_graph_edge(const ag_graph *graph, size_t i, const char **source,
  * (its source code, e.g. Phoenix "PRKGOV", dated codes resolved against
  * last_seen), sanctioned (boolean), sanction_programs ("OFAC:DPRK3 | ..."),
  * in_degree, out_degree, degree (edges, each relation counted), pagerank
- * (weighted by mentions, damping 0.85), betweenness (directed, in hops),
+ * (weighted by mentions, damping 0.85), betweenness (directed, in hops;
+ * estimated from pivot actors on large graphs),
  * community (multilevel communities of the undirected projection, numbered
  * by size from 0), and size (10..50, following PageRank).
  * Edge

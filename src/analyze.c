@@ -326,6 +326,32 @@ done:
   return rc;
 }
 
+/* Exact betweenness costs actors x edges.  Above this it is estimated from
+ * the shortest paths of evenly spaced source actors (Brandes and Pich's
+ * pivots; deterministic: the same actors every run), scaled to the whole
+ * graph: tens of thousands of actors would otherwise take longer than
+ * reading the corpus. */
+#define AG_BETWEENNESS_BUDGET 1e8
+
+static int betweenness(const igraph_t *g, igraph_vector_t *out) {
+  igraph_integer_t nv = igraph_vcount(g), ne = igraph_ecount(g);
+  if ((double)nv * (double)(ne + nv) <= AG_BETWEENNESS_BUDGET)
+    return igraph_betweenness(g, out, igraph_vss_all(), 1, NULL) ? AG_EGRAPH : 0;
+  igraph_integer_t k = (igraph_integer_t)(AG_BETWEENNESS_BUDGET / (double)(ne + nv));
+  if (k < 64) k = 64;
+  if (k > nv) k = nv;
+  igraph_vector_int_t pivots = {0};
+  int rc = 0;
+  IG(igraph_vector_int_init(&pivots, k));
+  for (igraph_integer_t i = 0; i < k; i++) VECTOR(pivots)[i] = (igraph_integer_t)((double)i * (double)nv / (double)k);
+  IG(igraph_betweenness_subset(g, out, igraph_vss_all(), 1, igraph_vss_vector(&pivots),
+                               igraph_vss_all(), NULL));
+  for (igraph_integer_t v = 0; v < nv; v++) VECTOR(*out)[v] *= (double)nv / (double)k;
+done:
+  igraph_vector_int_destroy(&pivots);
+  return rc;
+}
+
 int ag_graph_analyze(igraph_t *g) {
   igraph_integer_t nv = igraph_vcount(g), ne = igraph_ecount(g);
   /* zeroed, so destroying one that was never initialised is a no-op and one
@@ -347,7 +373,7 @@ int ag_graph_analyze(igraph_t *g) {
                      1, 0.85, &w, NULL));
   /* weights are mention counts, i.e. strengths, not distances: betweenness
    * counts hops */
-  IG(igraph_betweenness(g, &btw, igraph_vss_all(), 1, NULL));
+  if ((rc = betweenness(g, &btw))) goto done;
   if ((rc = communities(g, &comm))) goto done;
   double top = 0;
   for (igraph_integer_t v = 0; v < nv; v++)

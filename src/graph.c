@@ -43,7 +43,8 @@ typedef struct ag_work {
   ag_record rec;       /* id, date, text as read */
   int known_date;      /* rec.date is the date (else a marker in the text) */
   size_t path;         /* index of the path it came from */
-  char *clean, *clean_id;
+  char *clean, *clean_id;  /* the data of cleanbuf and idbuf */
+  ag_buf cleanbuf, idbuf;   /* kept between articles: no malloc per article */
   size_t clean_len, off;
   char date[11];
   int skipped;         /* outside since/until */
@@ -122,8 +123,8 @@ static void work_destroy(ag_work *w) {
   ag_doc_destroy(&w->doc);
   ag_match_result_destroy(&w->mr);
   ag_unknowns_destroy(&w->unk);
-  free(w->clean);
-  free(w->clean_id);
+  ag_buf_destroy(&w->cleanbuf);
+  ag_buf_destroy(&w->idbuf);
 }
 
 const ag_rules *ag_extractor_rules(const ag_extractor *ex) { return ex->r; }
@@ -637,18 +638,18 @@ int ag_extractor_add(ag_extractor *ex, const char *id, const char *text,
 /* Clean, tokenize and match w's text.  Reads only ex->r and ex->opts, so
  * any thread may run it. */
 static void match_work(const ag_extractor *ex, ag_work *w) {
-  size_t id_len;
-  free(w->clean);
-  free(w->clean_id);
-  w->clean = ag_utf8_clean(w->rec.text.data ? w->rec.text.data : "", w->rec.text.len,
-                           &w->clean_len);
-  w->clean_id = ag_utf8_clean(w->rec.id.data ? w->rec.id.data : "", w->rec.id.len, &id_len);
   w->rc = 0;
   w->skipped = 0;
-  if (!w->clean || !w->clean_id) {
+  w->clean = w->clean_id = NULL;
+  if (ag_utf8_clean_into(&w->cleanbuf, w->rec.text.data ? w->rec.text.data : "",
+                         w->rec.text.len) ||
+      ag_utf8_clean_into(&w->idbuf, w->rec.id.data ? w->rec.id.data : "", w->rec.id.len)) {
     w->rc = AG_ENOMEM;
     return;
   }
+  w->clean = w->cleanbuf.data;
+  w->clean_len = w->cleanbuf.len;
+  w->clean_id = w->idbuf.data;
   w->off = 0;
   if (w->known_date) snprintf(w->date, sizeof w->date, "%s", w->rec.date);
   else w->off = ag_article_date(w->clean, w->clean_len, w->date);
@@ -716,8 +717,6 @@ done:
 /* The doc points into clean: forget both once the article is added. */
 static void work_release(ag_work *w) {
   w->doc.text = NULL;
-  free(w->clean);
-  free(w->clean_id);
   w->clean = w->clean_id = NULL;
 }
 

@@ -66,6 +66,8 @@ uint64_t ag_hash_bytes(const char *s, size_t n);
 /* Replace invalid UTF-8 by U+FFFD and C0 controls other than tab, newline and
  * CR by a space; drops a leading BOM.  Caller frees the result. */
 char *ag_utf8_clean(const char *s, size_t n, size_t *out_len);
+/* The same into out (cleared first; its memory reused): 0 or AG_ENOMEM. */
+int ag_utf8_clean_into(ag_buf *out, const char *s, size_t n);
 
 int ag_is_slug(const char *s);
 /* ASCII lower-case copy into b (replacing its contents). */

@@ -892,11 +892,49 @@ static int load_document(loader *L) {
   return 0;
 }
 
+/* Flow collections ([...], {...}) nested deeper than this are refused
+ * before libyaml reads them: its scanner slows down with every level
+ * (100,000 levels took minutes), and no rule needs more than a few. */
+#define AG_MAX_YAML_NESTING 64
+
+static int check_nesting(const char *text, size_t len, const char *file, ag_error *err) {
+  int depth = 0, line = 1, col = 0;
+  char quote = 0;
+  for (size_t i = 0; i < len; i++) {
+    char c = text[i];
+    col++;
+    if (c == '\n') {
+      line++;
+      col = 0;
+    }
+    if (quote) {
+      if (quote == '"' && c == '\\') i++, col++;          /* "\"" */
+      else if (c == '\'' && quote == '\'' && i + 1 < len && text[i + 1] == '\'')
+        i++, col++;                                        /* 'it''s' */
+      else if (c == quote) quote = 0;
+      continue;
+    }
+    if (c == '#' && (i == 0 || strchr(" \t\n", text[i - 1]))) {
+      while (i + 1 < len && text[i + 1] != '\n') i++;
+    } else if ((c == '"' || c == '\'') && (i == 0 || strchr(" \t\n[{,:-", text[i - 1]))) {
+      quote = c;
+    } else if (c == '[' || c == '{') {
+      if (++depth > AG_MAX_YAML_NESTING)
+        return ag_err_set(err, AG_ERULES, file, line, col,
+                          "collections nested deeper than %d levels", AG_MAX_YAML_NESTING);
+    } else if ((c == ']' || c == '}') && depth > 0) {
+      depth--;
+    }
+  }
+  return 0;
+}
+
 static int load_yaml(ag_rules *r, const char *text, size_t len,
                      const char *file, ag_error *err) {
   yaml_parser_t parser;
   yaml_document_t doc;
-  int rc = 0;
+  int rc = check_nesting(text, len, file, err);
+  if (rc) return rc;
   if (!yaml_parser_initialize(&parser))
     return ag_err_set(err, AG_ENOMEM, file, 0, 0, "out of memory");
   yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);

@@ -215,10 +215,21 @@ static size_t utf8_seq(const unsigned char *s, size_t n) {
 }
 
 char *ag_utf8_clean(const char *s, size_t n, size_t *out_len) {
-  const unsigned char *u = (const unsigned char *)s;
   ag_buf b;
   ag_buf_init(&b);
+  if (ag_utf8_clean_into(&b, s, n)) {
+    ag_buf_destroy(&b);
+    return NULL;
+  }
+  if (out_len) *out_len = b.len;
+  return b.data;
+}
+
+int ag_utf8_clean_into(ag_buf *out, const char *s, size_t n) {
+  const unsigned char *u = (const unsigned char *)s;
+  ag_buf b = *out;
   size_t i = 0, done;
+  ag_buf_clear(&b);
   if (n >= 3 && u[0] == 0xEF && u[1] == 0xBB && u[2] == 0xBF) i = 3;
   /* valid runs are copied whole; only a bad byte or a control breaks one */
   if (ag_buf_reserve(&b, n - i + 1) || ag_buf_add(&b, "", 0)) goto fail;
@@ -238,11 +249,11 @@ char *ag_utf8_clean(const char *s, size_t n, size_t *out_len) {
     done = ++i;
   }
   if (ag_buf_add(&b, s + done, i - done)) goto fail;
-  if (out_len) *out_len = b.len;
-  return b.data;
+  *out = b;
+  return 0;
 fail:
-  ag_buf_destroy(&b);
-  return NULL;
+  *out = b;
+  return AG_ENOMEM;
 }
 
 int ag_is_slug(const char *s) {

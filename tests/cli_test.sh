@@ -918,6 +918,21 @@ expect_rc "stats -o: usage error" 2
 run "$AG" stats -r "$T/an/rules.yaml" --top -1 "$T/an/docs"
 expect_rc "stats --top -1: usage error" 2
 
+# a large graph: betweenness is estimated from evenly spaced pivots; on a
+# chain a0 -> a1 -> ... -> a9999 the exact value of a_i is i * (9999 - i)
+mkdir -p "$T/big"
+{ echo "actors:"; i=0; while [ $i -lt 10000 ]; do echo "  - {id: a$i, name: Zq$i, type: group}"; i=$((i + 1)); done
+  echo "relations:"; echo '  - {name: hit, patterns: ["{source} hit {target}"]}'; } > "$T/big/rules.yaml"
+i=0; while [ $i -lt 9999 ]; do echo "Zq$i hit Zq$((i + 1))."; i=$((i + 1)); done > "$T/big/a.txt"
+run "$AG" extract -q -r "$T/big/rules.yaml" -o "$T/big/g.graphml" "$T/big/a.txt"
+expect_rc "10,000 actors: exit 0" 0
+v=$(node_block "$T/big/g.graphml" a5000 | data_of v_betweenness)
+if awk -v v="$v" 'BEGIN { e = 5000 * 4999; exit !(v > 0.9 * e && v < 1.1 * e) }'; then ok; else
+  bad "betweenness of the middle of a 10,000 chain, estimated" "within 10% of 24995000" "$v"
+fi
+v=$(node_block "$T/big/g.graphml" a0 | data_of v_betweenness)
+expect_eq "betweenness of the chain's start" 0 "$v"
+
 # progress and verbose
 run "$AG" extract -r "$T/an/rules.yaml" --progress -o "$T/an/p.graphml" "$T/an/docs"
 expect_has "--progress: articles done of total" "$ERR" "4/4 articles"
@@ -1011,6 +1026,26 @@ expect_has "the message names the limit" "$ERR" "longer than the limit of 1 MB (
 expect_same "the old output is untouched" "$g" "$T/enc/keep.graphml"
 run "$AG" extract $AN --max-article-mb 0 "$T/enc/text.txt"
 expect_rc "--max-article-mb 0: usage error" 2
+
+# ---- hostile rules ------------------------------------------------------------
+
+awk 'BEGIN { printf "classes:\n  X: "; for (i = 0; i < 100000; i++) printf "["; for (i = 0; i < 100000; i++) printf "]"; print "" }' > "$T/deep.yaml"
+run "$AG" check -r "$T/deep.yaml"
+expect_rc "rules nested 100,000 deep: an error, at once" 1
+expect_has "the message names the limit" "$ERR" "deep.yaml:2:70: collections nested deeper than 64 levels"
+{ echo "classes:"; echo '  A: &a ["x","x","x","x","x","x","x","x","x","x"]'
+  prev=a; for l in b c d e f g h; do printf '  %s: &%s [' "$(echo $l | tr a-z A-Z)" $l
+    k=0; while [ $k -lt 10 ]; do printf '*%s%s' $prev "$([ $k -lt 9 ] && echo ,)"; k=$((k + 1)); done; echo "]"; prev=$l; done; } > "$T/bomb.yaml"
+run "$AG" check -r "$T/bomb.yaml"
+expect_rc "a billion-laughs alias bomb: an error, not an expansion" 1
+expect_has "the bomb is refused where an alias stands for a list" "$ERR" "bomb.yaml:2:6: a class entry must be a string"
+{ echo "actors:"; echo "  - id: many"; echo "    name: Many"; echo "    type: group"; echo "    aliases:"
+  awk 'BEGIN { for (i = 0; i < 100000; i++) printf "      - Alias%d Corp\n", i }'
+  echo "relations:"; echo '  - {name: hit, patterns: ["{source} hit {target}"]}'; } > "$T/many.yaml"
+printf 'Alias99999 Corp hit Alias5 Corp.\n' > "$T/many.txt"
+run "$AG" extract -q -r "$T/many.yaml" --keep-isolated "$T/many.txt"
+expect_rc "an actor with 100,000 aliases loads" 0
+expect_has "... and its aliases are found" "$OUT" '<data key="v_mentions">2</data>'
 
 # ---- summary --------------------------------------------------------------------
 
