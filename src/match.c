@@ -93,6 +93,12 @@ typedef struct history {
 
 #define ACTOR(st, i) ag_actor_at((st)->r, (st)->unk, (i))
 
+/* The mentions of the current sentence: from index base of m's (none yet
+ * is a NULL array, and NULL + 0 is undefined in C). */
+static ag_mention *mentions_from(ag_match_result *m, size_t base) {
+  return m->mentions ? m->mentions + base : NULL;
+}
+
 static int run(mstate *st, const ag_el *els, size_t n, size_t i, size_t pos,
                const frame *next);
 
@@ -556,7 +562,7 @@ static int find_unknown(mstate *st, ag_match_result *m, size_t *mention_at,
   ag_buf name;
   ag_buf_init(&name);
   int rc = 0;
-  st->mentions = m->mentions + base;
+  st->mentions = mentions_from(m, base);
   for (size_t p = st->first; p < st->end && !rc;) {
     if (!name_word(st, p, 0)) {
       p++;
@@ -583,7 +589,7 @@ static int find_unknown(mstate *st, ag_match_result *m, size_t *mention_at,
         (rc = push_mention(m, p, q, idx)))
       break;
     mention_at[p - st->first] = m->nmentions - base;
-    st->mentions = m->mentions + base;
+    st->mentions = mentions_from(m, base);
     for (size_t k = p; k < q; k++) st->covered[k - st->first] = 1;
     p = q;
   }
@@ -695,7 +701,7 @@ static int resolve_anaphora(mstate *st, ag_match_result *m, size_t *mention_at,
     if (!idx) {
       if (push_mention(m, p, p + n, (size_t)ant)) return AG_ENOMEM;
       idx = m->nmentions - base;
-      st->mentions = m->mentions + base;
+      st->mentions = mentions_from(m, base);
     }
     ag_mention *y = &m->mentions[base + idx - 1];
     y->first = p;
@@ -757,7 +763,7 @@ static int find_mentions(mstate *st, ag_match_result *m, size_t *mention_at) {
         (d->toks[end].flags & AG_TOK_CAP) && (d->toks[end].flags & AG_TOK_WORD) &&
         d->toks[end].newlines == 0) {
       size_t l2 = 0;
-      st->mentions = m->mentions + base;
+      st->mentions = mentions_from(m, base);
       if (!alias_at(st, end, &l2) &&
           !special_at(st, AG_SP_ROLE, end) &&
           /* but a headline verb is no name: "Russia Attacks Ukraine" */
@@ -773,7 +779,7 @@ static int find_mentions(mstate *st, ag_match_result *m, size_t *mention_at) {
   }
   if (st->unk && find_unknown(st, m, mention_at, base)) return AG_ENOMEM;
   /* role words: "North Korean hackers", "Russian military intelligence" */
-  st->mentions = m->mentions + base;
+  st->mentions = mentions_from(m, base);
   for (size_t i = base; i < m->nmentions; i++) absorb_roles(st, &m->mentions[i]);
   /* "Russian Foreign Minister Sergei Ivanov": an unknown person named after
    * a state's title is that state's official; the state stands for both */
@@ -1334,7 +1340,7 @@ int ag_match_doc(const ag_rules *r, const ag_doc *doc, ag_match_result *m,
     st.date = opts->date;
     size_t base = m->nmentions;
     if ((rc = find_mentions(&st, m, mention_at))) break;
-    st.mentions = m->mentions + base;
+    st.mentions = mentions_from(m, base);
     rc = match_sentence(&st, m, s);
   }
   free(mention_at);

@@ -1027,6 +1027,38 @@ expect_same "the old output is untouched" "$g" "$T/enc/keep.graphml"
 run "$AG" extract $AN --max-article-mb 0 "$T/enc/text.txt"
 expect_rc "--max-article-mb 0: usage error" 2
 
+# ---- outputs that are not regular files ------------------------------------------
+
+if [ -w /dev/full ]; then
+  RC=0
+  timeout 60 "$AG" extract -q -r "$T/an/rules.yaml" -o - "$T/an/docs" >/dev/full 2>"$ERR" </dev/null || RC=$?
+  expect_rc "extract -o - into /dev/full: exit 1" 1
+  expect_has "... with a message" "$ERR" "cannot write"
+  RC=0
+  timeout 60 "$AG" extract -q -r "$T/an/rules.yaml" --format dot -o /dev/full "$T/an/docs" 2>"$ERR" </dev/null || RC=$?
+  expect_rc "extract -o /dev/full: exit 1" 1
+fi
+if command -v mkfifo >/dev/null 2>&1 && mkfifo "$T/fifo"; then
+  cat "$T/fifo" > "$T/fifo.out" &
+  reader=$!
+  run "$AG" extract -q -r "$T/an/rules.yaml" --format graphml -o "$T/fifo" "$T/an/docs"
+  wait $reader
+  expect_rc "extract -o FIFO: exit 0" 0
+  if [ -p "$T/fifo" ]; then ok; else bad "the FIFO is still a FIFO (not replaced by a rename)" "a FIFO" "$(ls -l "$T/fifo")"; fi
+  expect_graphml "what came through the FIFO is the whole GraphML" "$T/fifo.out"
+fi
+mkdir -p "$T/ro"
+chmod 555 "$T/ro"
+run "$AG" extract -q -r "$T/an/rules.yaml" -o "$T/ro/g.graphml" "$T/an/docs"
+if [ "$(id -u)" != 0 ]; then
+  expect_rc "an unwritable directory: exit 1" 1
+  expect_has "... says so" "$ERR" "ro/g.graphml: cannot create"
+fi
+chmod 755 "$T/ro"
+run "$AG" extract -q -r "$T/an/rules.yaml" -o "$T/nodir/sub/g.graphml" "$T/an/docs"
+expect_rc "a missing directory: exit 1" 1
+expect_has "... says so" "$ERR" "nodir/sub/g.graphml: cannot create: No such file or directory"
+
 # ---- hostile rules ------------------------------------------------------------
 
 awk 'BEGIN { printf "classes:\n  X: "; for (i = 0; i < 100000; i++) printf "["; for (i = 0; i < 100000; i++) printf "]"; print "" }' > "$T/deep.yaml"
