@@ -10,13 +10,6 @@
 #include <math.h>
 #include <string.h>
 
-#define IG(call)                    \
-  do {                              \
-    if ((call) != IGRAPH_SUCCESS) { \
-      rc = AG_EGRAPH;               \
-      goto done;                    \
-    }                               \
-  } while (0)
 
 /* ---- checking the options --------------------------------------------------- */
 

@@ -879,13 +879,6 @@ static const char *relation_color(const ag_relation *rel) {
   return palette[h % 10];
 }
 
-#define IG(call)                      \
-  do {                                \
-    if ((call) != IGRAPH_SUCCESS) {   \
-      rc = AG_EGRAPH;                 \
-      goto done;                      \
-    }                                 \
-  } while (0)
 
 static int set_vertex_attrs(igraph_t *g, const ag_extractor *ex,
                             const size_t *order, size_t n) {

@@ -630,6 +630,16 @@ int ag_extractor_add_art(struct ag_extractor *ex, ag_art *art, const char *line,
 /* Append the JSON line of art (record "article") to b. */
 int ag_art_json(const ag_rules *r, const ag_art *art, ag_buf *b);
 
+/* In functions that keep int rc and a done: label: an igraph call that
+ * fails sets rc to AG_EGRAPH and jumps there. */
+#define IG(call)                    \
+  do {                              \
+    if ((call) != IGRAPH_SUCCESS) { \
+      rc = AG_EGRAPH;               \
+      goto done;                    \
+    }                               \
+  } while (0)
+
 /* ---- analyze.c --------------------------------------------------------- */
 
 /* 1 when date ("" = undated) lies in [since, until] (either may be NULL;

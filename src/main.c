@@ -615,8 +615,21 @@ static int graph_options(const args *a, ag_extract_options *o) {
   return EXIT_OK;
 }
 
-/* Load the rules, read the articles and build the (filtered, measured)
- * graph. */
+/* merge: the shards, in the order given. */
+static int merge_shards(const args *a, ag_extractor *ex) {
+  ag_error err;
+  ag_error_clear(&err);
+  for (size_t i = 0; i < a->npaths; i++) {
+    if (ag_extractor_merge_file(ex, a->paths[i], &err)) {
+      report(&err);
+      return EXIT_INPUT;
+    }
+  }
+  return EXIT_OK;
+}
+
+/* Load the rules, read the articles (or merge the shards) and build the
+ * (filtered, measured) graph. */
 static int build_graph(const args *a, ag_extract_options *opts, ag_rules **rules,
                        ag_extractor **ex, ag_graph **g) {
   ag_error err;
@@ -631,7 +644,8 @@ static int build_graph(const args *a, ag_extract_options *opts, ag_rules **rules
     fprintf(stderr, "actorgraph: out of memory\n");
     return EXIT_INPUT;
   }
-  if ((status = read_articles(a, *ex))) return status;
+  if ((status = a->command == CMD_MERGE ? merge_shards(a, *ex) : read_articles(a, *ex)))
+    return status;
   if (ag_extractor_graph(g, *ex, &err)) {
     report(&err);
     return EXIT_INPUT;
@@ -639,6 +653,7 @@ static int build_graph(const args *a, ag_extract_options *opts, ag_rules **rules
   return EXIT_OK;
 }
 
+/* extract, and merge (the same but for where the articles come from). */
 static int cmd_extract(const args *a) {
   ag_rules *rules = NULL;
   ag_extractor *ex = NULL;
@@ -647,13 +662,22 @@ static int cmd_extract(const args *a) {
   ag_format *formats = calloc(a->noutputs + 1, sizeof *formats);
   int status;
   if (!formats) return EXIT_INPUT;
+  if (a->command == CMD_MERGE && !a->npaths) {
+    status = usage_error("merge needs the shards (PART.jsonl files from extract)", NULL);
+    goto done;
+  }
   if ((status = output_formats(a, formats))) goto done;
   for (size_t i = 0; i < a->noutputs; i++)
     opts.provenance |= formats[i] == AG_FORMAT_JSONL;
   if (a->format && ag_format_from_name(a->format) == AG_FORMAT_JSONL) opts.provenance = 1;
   if ((status = build_graph(a, &opts, &rules, &ex, &g))) goto done;
   if ((status = write_outputs(a, formats, g))) goto done;
-  if (!a->quiet) {
+  if (!a->quiet && a->command == CMD_MERGE) {
+    ag_extract_counts c;
+    ag_extractor_get_counts(ex, &c);
+    fprintf(stderr, "actorgraph: merged %zu shards: %zu articles, %zu assertions -> %zu actors, %zu edges\n",
+            a->npaths, c.articles, c.assertions, ag_graph_node_count(g), ag_graph_edge_count(g));
+  } else if (!a->quiet) {
     ag_extract_counts c;
     ag_extractor_get_counts(ex, &c);
     fprintf(stderr,
@@ -669,62 +693,6 @@ static int cmd_extract(const args *a) {
               c.out_of_window);
     if (c.binary_skipped)
       fprintf(stderr, "actorgraph: %zu files skipped: not text\n", c.binary_skipped);
-  }
-done:
-  ag_graph_free(g);
-  ag_extractor_free(ex);
-  ag_rules_free(rules);
-  free(formats);
-  return status;
-}
-
-static int cmd_merge(const args *a) {
-  ag_rules *rules = NULL;
-  ag_extractor *ex = NULL;
-  ag_graph *g = NULL;
-  ag_extract_options opts = AG_EXTRACT_OPTIONS_INIT;
-  ag_format *formats = calloc(a->noutputs + 1, sizeof *formats);
-  ag_error err;
-  int status;
-  ag_error_clear(&err);
-  if (!formats) return EXIT_INPUT;
-  if (!a->npaths) {
-    status = usage_error("merge needs the shards (PART.jsonl files from extract)", NULL);
-    goto done;
-  }
-  if ((status = output_formats(a, formats)) || (status = graph_options(a, &opts)) ||
-      (status = load_rules(a, &rules)))
-    goto done;
-  for (size_t i = 0; i < a->noutputs; i++) opts.provenance |= formats[i] == AG_FORMAT_JSONL;
-  if (a->format && ag_format_from_name(a->format) == AG_FORMAT_JSONL) opts.provenance = 1;
-  if (ag_extract_options_check(rules, &opts, &err)) {
-    report(&err);
-    status = EXIT_USAGE;
-    goto done;
-  }
-  if (ag_extractor_new(&ex, rules, &opts)) {
-    fprintf(stderr, "actorgraph: out of memory\n");
-    status = EXIT_INPUT;
-    goto done;
-  }
-  for (size_t i = 0; i < a->npaths; i++) {
-    if (ag_extractor_merge_file(ex, a->paths[i], &err)) {
-      report(&err);
-      status = EXIT_INPUT;
-      goto done;
-    }
-  }
-  if (ag_extractor_graph(&g, ex, &err)) {
-    report(&err);
-    status = EXIT_INPUT;
-    goto done;
-  }
-  if ((status = write_outputs(a, formats, g))) goto done;
-  if (!a->quiet) {
-    ag_extract_counts c;
-    ag_extractor_get_counts(ex, &c);
-    fprintf(stderr, "actorgraph: merged %zu shards: %zu articles, %zu assertions -> %zu actors, %zu edges\n",
-            a->npaths, c.articles, c.assertions, ag_graph_node_count(g), ag_graph_edge_count(g));
   }
 done:
   ag_graph_free(g);
@@ -782,7 +750,6 @@ int main(int argc, char **argv) {
              : a.command == CMD_EXPLAIN ? cmd_explain(&a)
              : a.command == CMD_IMPORT  ? cmd_import(&a)
              : a.command == CMD_STATS   ? cmd_stats(&a)
-             : a.command == CMD_MERGE   ? cmd_merge(&a)
                                         : cmd_extract(&a);
   }
   free(a.rules);

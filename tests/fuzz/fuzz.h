@@ -7,7 +7,25 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <stdio.h>
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+/* s as a YAML double-quoted scalar into out (room for 4 * n + 2): every
+ * byte that is not a plain printable character is escaped.  Returns the
+ * length written. */
+static inline size_t fuzz_yaml_quote(char *out, const uint8_t *s, size_t n) {
+  size_t k = 0;
+  out[k++] = '"';
+  for (size_t i = 0; i < n; i++) {
+    if (s[i] >= 0x20 && s[i] < 0x7F && s[i] != '"' && s[i] != '\\')
+      out[k++] = (char)s[i];
+    else
+      k += (size_t)sprintf(out + k, "\\x%02x", s[i]);
+  }
+  out[k++] = '"';
+  return k;
+}
 
 /* Actors, classes and relations that exercise every part of the matcher:
  * aliases with exact case, dated aliases, roles, lists, amounts,

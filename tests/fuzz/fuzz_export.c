@@ -9,19 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static size_t quote(char *out, const uint8_t *s, size_t n) {
-  size_t k = 0;
-  out[k++] = '"';
-  for (size_t i = 0; i < n; i++) {
-    if (s[i] >= 0x20 && s[i] < 0x7F && s[i] != '"' && s[i] != '\\')
-      out[k++] = (char)s[i];
-    else
-      k += (size_t)sprintf(out + k, "\\x%02x", s[i]);
-  }
-  out[k++] = '"';
-  return k;
-}
-
 static void check_clean(const char *what, const char *s, size_t n) {
   for (size_t i = 0; i < n; i++) {
     unsigned char c = (unsigned char)s[i];
@@ -47,7 +34,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     return 0;
   }
   size_t n = (size_t)snprintf(yaml, cap, "%s  - {id: hostile, type: group, name: ", ACTORS);
-  n += quote(yaml + n, data, size);
+  n += fuzz_yaml_quote(yaml + n, data, size);
   n += (size_t)snprintf(yaml + n, cap - n,
                         ", aliases: [Evil Crew]}\n%s  - name: hit\n    patterns: "
                         "[\"{source} hit {target}\"]\n",

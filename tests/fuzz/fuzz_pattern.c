@@ -8,21 +8,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* The pattern as a YAML double-quoted scalar: every byte that is not a
- * plain printable character is escaped. */
-static size_t quote(char *out, const uint8_t *s, size_t n) {
-  size_t k = 0;
-  out[k++] = '"';
-  for (size_t i = 0; i < n; i++) {
-    if (s[i] >= 0x20 && s[i] < 0x7F && s[i] != '"' && s[i] != '\\')
-      out[k++] = (char)s[i];
-    else
-      k += (size_t)sprintf(out + k, "\\x%02x", s[i]);
-  }
-  out[k++] = '"';
-  return k;
-}
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   const uint8_t *nl = memchr(data, '\n', size);
   size_t plen = nl ? (size_t)(nl - data) : size;
@@ -33,7 +18,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   char *yaml = malloc(cap);
   if (!yaml) return 0;
   int n = snprintf(yaml, cap, "%s  - name: fuzzed\n    patterns: [", FUZZ_RULES);
-  n += (int)quote(yaml + n, data, plen);
+  n += (int)fuzz_yaml_quote(yaml + n, data, plen);
   n += snprintf(yaml + n, cap - (size_t)n, "]\n");
   ag_rules *rules = NULL;
   ag_extractor *ex = NULL;
