@@ -127,10 +127,12 @@ typedef struct ag_extract_options {
   size_t max_article_bytes; /* longer articles (or JSON lines) are an error;
                                0 = AG_DEFAULT_MAX_ARTICLE */
   FILE *warnings;     /* files skipped (binary) are named here, or NULL */
+  size_t max_sentence_tokens; /* a longer run of words without a sentence
+                                 end is cut here; 0 = 250 */
 } ag_extract_options;
 
 #define AG_EXTRACT_OPTIONS_INIT \
-  {0, 0, 0, NULL, 0, 0, NULL, NULL, NULL, 0, NULL, 0, 0, 0, 0, NULL}
+  {0, 0, 0, NULL, 0, 0, NULL, NULL, NULL, 0, NULL, 0, 0, 0, 0, NULL, 0}
 #define AG_DEFAULT_MAX_ARTICLE ((size_t)64 << 20)
 #define AG_MAX_THREADS 256
 

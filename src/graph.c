@@ -663,6 +663,7 @@ static void match_work(const ag_extractor *ex, ag_work *w) {
                             ex->opts.keep_modal, ex->opts.explain, w->off, w->date};
   if (ex->opts.trace)
     fprintf(ex->opts.trace, "article %s%s%s\n", w->clean_id, w->date[0] ? " " : "", w->date);
+  w->doc.max_sentence_tokens = ex->opts.max_sentence_tokens;
   w->rc = ag_doc_parse(&w->doc, w->clean + w->off, w->clean_len - w->off);
   if (!w->rc) w->rc = ag_match_doc(ex->r, &w->doc, &w->mr, &mopts);
 }

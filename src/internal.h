@@ -112,6 +112,7 @@ typedef struct ag_doc {
   ag_buf norm;  /* NUL-separated lower-case token forms */
   ag_sentence *sents;
   size_t nsents, cap_sents;
+  size_t max_sentence_tokens; /* a sentence is cut after this many; 0 = 250 */
 } ag_doc;
 
 void ag_doc_init(ag_doc *d);

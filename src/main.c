@@ -21,7 +21,7 @@ typedef enum {
   OPT_RULES, OPT_OUTPUT, OPT_FORMAT, OPT_FROM, OPT_ISOLATED, OPT_NO_UNKNOWN, OPT_KEEP_MODAL,
   OPT_TRACE, OPT_FOCUS, OPT_DEPTH, OPT_RELATION, OPT_MIN_WEIGHT, OPT_SINCE, OPT_UNTIL,
   OPT_LARGEST, OPT_JSON, OPT_TOP, OPT_PROGRESS, OPT_VERBOSE, OPT_JOBS, OPT_LIST_ALIASES,
-  OPT_MAX_ARTICLE,
+  OPT_MAX_ARTICLE, OPT_MAX_SENTENCE,
   OPT_QUIET, OPT_HELP,
   OPT_VERSION
 } opt_id;
@@ -90,6 +90,9 @@ static const option OPTIONS[] = {
      "same for any N"},
     {OPT_MAX_ARTICLE, 0, "max-article-mb", "N", CMD_GRAPH,
      "an article (or JSON line) longer than N MB is an error (default 64)"},
+    {OPT_MAX_SENTENCE, 0, "max-sentence-tokens", "N", CMD_GRAPH,
+     "cut a run of words with no sentence end after N tokens (default 250; "
+     "10 to 10000)"},
     {OPT_PROGRESS, 0, "progress", NULL, CMD_GRAPH,
      "show a progress line on stderr even when it is not a terminal (it is "
      "shown on a terminal anyway, for runs longer than a second)"},
@@ -115,7 +118,7 @@ typedef struct args {
   int keep_isolated, no_unknown, keep_modal, trace, quiet, help, version;
   int largest, json, progress, verbose, list_aliases;
   const char *focus, *since, *until;
-  const char *depth, *min_weight, *top, *jobs, *max_article; /* checked when used */
+  const char *depth, *min_weight, *top, *jobs, *max_article, *max_sentence; /* checked when used */
   char *relations;                     /* every --relation, comma-joined */
   const char **paths;
   size_t npaths;
@@ -232,6 +235,7 @@ static int apply(args *a, const option *o, const char *value) {
     case OPT_TOP: a->top = value; break;
     case OPT_JOBS: a->jobs = value; break;
     case OPT_MAX_ARTICLE: a->max_article = value; break;
+    case OPT_MAX_SENTENCE: a->max_sentence = value; break;
     case OPT_PROGRESS: a->progress = 1; break;
     case OPT_VERBOSE: a->verbose = 1; break;
     case OPT_RELATION: {
@@ -609,6 +613,12 @@ static int graph_options(const args *a, ag_extract_options *o) {
     if (parse_count(a->max_article, "--max-article-mb", &n)) return EXIT_USAGE;
     if (n < 1 || n > 1 << 20) return usage_error("--max-article-mb needs 1 to 1048576", a->max_article);
     o->max_article_bytes = (size_t)n << 20;
+  }
+  if (a->max_sentence) {
+    if (parse_count(a->max_sentence, "--max-sentence-tokens", &n)) return EXIT_USAGE;
+    if (n < 10 || n > 10000)
+      return usage_error("--max-sentence-tokens needs 10 to 10000", a->max_sentence);
+    o->max_sentence_tokens = (size_t)n;
   }
   o->warnings = stderr;
   if (a->trace) o->trace = stderr;

@@ -314,7 +314,7 @@ static int push_sentence(ag_doc *d, size_t first, size_t end) {
 }
 
 static int split_sentences(ag_doc *d) {
-  size_t first = 0;
+  size_t first = 0, most = d->max_sentence_tokens ? d->max_sentence_tokens : MAX_SENTENCE_TOKENS;
   for (size_t i = 0; i < d->ntoks; i++) {
     int end = boundary_after(d, i);
     /* a closing quote right after . ? ! belongs to the sentence it closes */
@@ -323,7 +323,7 @@ static int split_sentences(ag_doc *d) {
         d->toks[i + 1].start > d->toks[i].start + d->toks[i].len &&
         starts_sentence(d, i + 1))
       end = 1;
-    if (end || i + 1 - first >= MAX_SENTENCE_TOKENS) {
+    if (end || i + 1 - first >= most) {
       if (push_sentence(d, first, i + 1)) return AG_ENOMEM;
       first = i + 1;
     }

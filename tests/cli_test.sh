@@ -1027,6 +1027,16 @@ expect_same "the old output is untouched" "$g" "$T/enc/keep.graphml"
 run "$AG" extract $AN --max-article-mb 0 "$T/enc/text.txt"
 expect_rc "--max-article-mb 0: usage error" 2
 
+# a run of 260 words with no sentence end: cut at 250 tokens by default,
+# which splits "Alpha hit Bravo" here; --max-sentence-tokens 400 keeps it whole
+awk 'BEGIN { for (i = 0; i < 248; i++) printf "w%d ", i; print "Alpha hit Bravo and then some more words here" }' > "$T/runon.txt"
+run "$AG" extract $AN "$T/runon.txt"
+expect_no_edge "a 260-token run is cut at 250 tokens" "$OUT" alpha hit bravo
+run "$AG" extract $AN --max-sentence-tokens 400 "$T/runon.txt"
+expect_edge "--max-sentence-tokens 400 keeps it whole" "$OUT" alpha hit bravo
+run "$AG" extract $AN --max-sentence-tokens 5 "$T/runon.txt"
+expect_rc "--max-sentence-tokens 5: usage error" 2
+
 # ---- outputs that are not regular files ------------------------------------------
 
 if [ -w /dev/full ]; then
