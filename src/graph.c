@@ -577,7 +577,7 @@ static int json_mention(ag_extractor *ex, ag_buf *b, const char *name, long mi) 
   const ag_mention *m = &ex->cur->mr.mentions[mi];
   int rc = span_text(ex, m->first, m->end, &ex->scratch, 200);
   if (!rc) rc = json_field(b, name, ex->scratch.data, 0);
-  if (!rc && m->coref) {
+  if (!rc && m->coref && m->actor != UNTRACKED) {
     char key[64];
     snprintf(key, sizeof key, "%s_coreference", name[0] == 's' ? "source" : "target");
     rc = json_field(b, key, ag_actor_at(ex->r, &ex->unk, m->actor)->id, 0);
@@ -668,16 +668,17 @@ static void match_work(const ag_extractor *ex, ag_work *w) {
   if (!w->rc) w->rc = ag_match_doc(ex->r, &w->doc, &w->mr, &mopts);
 }
 
-/* Renumber w's unknown actors into the extractor's, in the order w found
- * them, as a single sequential run would have. */
+/* Renumber w's unknown actors into the extractor's numbers (UNTRACKED for
+ * those never related), for writing its assertions' provenance. */
 static int adopt_unknowns(ag_extractor *ex, ag_work *w) {
   size_t n = w->unk.n, base = ex->r->nactors;
   if (!n) return 0;
   size_t *to = malloc(n * sizeof *to);
   if (!to) return AG_ENOMEM;
+  /* only look up: art_apply decided which unknown actors are tracked, and
+   * the assertions' ends all are; writing provenance must not track more */
   for (size_t i = 0; i < n; i++) {
-    const ag_actor *a = &w->unk.items[i];
-    if (ag_unknowns_get(&ex->unk, ex->r, a->name, a->type, &to[i])) {
+    if (tracked_unknown(ex, w->unk.items[i].name, &to[i])) {
       free(to);
       return AG_ENOMEM;
     }
@@ -738,38 +739,120 @@ int ag_extractor_add_record(ag_extractor *ex, const char *id, const char *known_
 
 /* ---- many articles on many threads ------------------------------------------ */
 
-/* Articles are read in batches (by the calling thread), matched on the
- * worker threads, then added in reading order. */
+/* Articles are read in batches by the calling thread and matched by worker
+ * threads; while the workers match one batch, the calling thread adds the
+ * one before to the graph (in reading order) and reads the next. */
 #define BATCH_ARTICLES 2048
 #define BATCH_BYTES (16u << 20)
 
+typedef struct batch {
+  ag_work *works;
+  size_t n;
+} batch;
+
+/* Where reading stands: the path, and its reader when open. */
+typedef struct feed {
+  const ag_paths *paths;
+  size_t path;
+  ag_reader r;
+  int open;
+} feed;
+
+/* Read up to cap articles (or BATCH_BYTES) into b. */
+static int read_batch(ag_extractor *ex, feed *f, batch *b, size_t cap, ag_error *err) {
+  size_t bytes = 0;
+  b->n = 0;
+  while (b->n < cap && bytes < BATCH_BYTES && f->path < f->paths->n) {
+    int rc;
+    if (!f->open) {
+      if ((rc = ag_reader_open(&f->r, f->paths->items[f->path], err))) return rc;
+      f->r.max_bytes = ex->opts.max_article_bytes ? ex->opts.max_article_bytes
+                                                  : AG_DEFAULT_MAX_ARTICLE;
+      f->open = 1;
+    }
+    ag_work *w = &b->works[b->n];
+    int got = ag_reader_next(&f->r, &w->rec, err);
+    if (got < 0) return err && err->code ? err->code : AG_EINPUT;
+    if (got == 0) {
+      if (f->r.binary) {
+        ex->counts.binary_skipped++;
+        if (ex->opts.warnings)
+          fprintf(ex->opts.warnings, "actorgraph: %s: warning: not text (NUL bytes), skipped\n",
+                  f->paths->items[f->path]);
+      }
+      ag_reader_close(&f->r);
+      f->open = 0;
+      f->path++;
+      continue;
+    }
+    w->known_date = !w->rec.date_in_text;
+    w->path = f->path;
+    bytes += w->rec.text.len;
+    b->n++;
+  }
+  return 0;
+}
+
+/* Add b's matched articles in order; report each path once all its
+ * articles are in. */
+static int add_batch(ag_extractor *ex, batch *b, size_t *done_paths, ag_progress_fn progress,
+                     void *user, ag_error *err) {
+  for (size_t i = 0; i < b->n; i++) {
+    ag_work *w = &b->works[i];
+    for (; progress && *done_paths < w->path; (*done_paths)++) progress(user, *done_paths);
+    int rc = add_work(ex, w, err);
+    work_release(w);
+    if (rc) return rc;
+  }
+  return 0;
+}
+
+/* The workers: they wait for a batch, match its articles, and say when
+ * the last one is done. */
 typedef struct pool {
   const ag_extractor *ex;
-  ag_work *works;
-  size_t n, next;
   pthread_mutex_t lock;
+  pthread_cond_t work, done;
+  batch *cur;
+  size_t next, finished;
+  unsigned long generation;
+  int quit;
 } pool;
 
 static void *worker(void *arg) {
   pool *p = arg;
+  unsigned long seen = 0;
+  pthread_mutex_lock(&p->lock);
   for (;;) {
-    pthread_mutex_lock(&p->lock);
+    while (!p->quit && (p->generation == seen || p->next >= p->cur->n)) {
+      seen = p->generation;
+      pthread_cond_wait(&p->work, &p->lock);
+    }
+    if (p->quit) break;
+    batch *b = p->cur;
     size_t i = p->next++;
     pthread_mutex_unlock(&p->lock);
-    if (i >= p->n) return NULL;
-    match_work(p->ex, &p->works[i]);
+    match_work(p->ex, &b->works[i]);
+    pthread_mutex_lock(&p->lock);
+    if (++p->finished == b->n) pthread_cond_signal(&p->done);
   }
+  pthread_mutex_unlock(&p->lock);
+  return NULL;
 }
 
-static int match_batch(pool *p, int threads) {
-  pthread_t tid[AG_MAX_THREADS];
-  int started = 0;
-  p->next = 0;
-  for (int t = 1; t < threads && (size_t)t < p->n; t++, started++)
-    if (pthread_create(&tid[started], NULL, worker, p) != 0) break;
-  worker(p); /* the calling thread works too */
-  for (int t = 0; t < started; t++) pthread_join(tid[t], NULL);
-  return 0;
+static void dispatch(pool *p, batch *b) {
+  pthread_mutex_lock(&p->lock);
+  p->cur = b;
+  p->next = p->finished = 0;
+  p->generation++;
+  pthread_cond_broadcast(&p->work);
+  pthread_mutex_unlock(&p->lock);
+}
+
+static void wait_batch(pool *p, batch *b) {
+  pthread_mutex_lock(&p->lock);
+  while (p->finished < b->n) pthread_cond_wait(&p->done, &p->lock);
+  pthread_mutex_unlock(&p->lock);
 }
 
 int ag_default_threads(void) {
@@ -777,72 +860,82 @@ int ag_default_threads(void) {
   return n < 1 ? 1 : n > AG_MAX_THREADS ? AG_MAX_THREADS : (int)n;
 }
 
+static int alloc_batch(batch *b, size_t cap) {
+  b->n = 0;
+  if (!(b->works = calloc(cap, sizeof(ag_work)))) return AG_ENOMEM;
+  for (size_t i = 0; i < cap; i++) work_init(&b->works[i]);
+  return 0;
+}
+
+static void free_batch(batch *b, size_t cap) {
+  for (size_t i = 0; b->works && i < cap; i++) work_destroy(&b->works[i]);
+  free(b->works);
+}
+
 int ag_extractor_add_paths(ag_extractor *ex, const ag_paths *paths,
                            ag_progress_fn progress, void *user, ag_error *err) {
   int threads = ex->opts.threads > 0 ? ex->opts.threads : ag_default_threads();
   if (threads > AG_MAX_THREADS) threads = AG_MAX_THREADS;
   if (ex->opts.trace) threads = 1; /* the trace is written while matching */
-  size_t cap = threads > 1 ? BATCH_ARTICLES : 1;
-  pool p = {ex, calloc(cap, sizeof(ag_work)), 0, 0, PTHREAD_MUTEX_INITIALIZER};
-  if (!p.works) return ag_err_set(err, AG_ENOMEM, NULL, 0, 0, "out of memory");
-  for (size_t i = 0; i < cap; i++) work_init(&p.works[i]);
-  ag_reader r;
-  int rc = 0, open = 0, got = 0;
-  size_t path = 0, done_paths = 0;
-  while (!rc) {
-    /* read a batch */
-    size_t bytes = 0;
-    p.n = 0;
-    while (!rc && p.n < cap && bytes < BATCH_BYTES && path < paths->n) {
-      if (!open) {
-        if ((rc = ag_reader_open(&r, paths->items[path], err))) break;
-        r.max_bytes = ex->opts.max_article_bytes ? ex->opts.max_article_bytes
-                                                 : AG_DEFAULT_MAX_ARTICLE;
-        open = 1;
-      }
-      ag_work *w = &p.works[p.n];
-      got = ag_reader_next(&r, &w->rec, err);
-      if (got < 0) {
-        rc = err && err->code ? err->code : AG_EINPUT;
-        break;
-      }
-      if (got == 0) {
-        if (r.binary) {
-          ex->counts.binary_skipped++;
-          if (ex->opts.warnings)
-            fprintf(ex->opts.warnings, "actorgraph: %s: warning: not text (NUL bytes), skipped\n",
-                    paths->items[path]);
-        }
-        ag_reader_close(&r);
-        open = 0;
-        path++;
-        continue;
-      }
-      w->known_date = !w->rec.date_in_text;
-      w->path = path;
-      bytes += w->rec.text.len;
-      p.n++;
-    }
-    if (!p.n && (rc || path >= paths->n)) break;
-    match_batch(&p, threads);
-    /* add in order; report each path once all its articles are in */
-    for (size_t i = 0; i < p.n; i++) {
-      ag_work *w = &p.works[i];
-      for (; progress && done_paths < w->path; done_paths++) progress(user, done_paths);
-      int arc = add_work(ex, w, err);
-      work_release(w);
-      if (arc) {
-        rc = arc;
-        break;
-      }
-    }
+  size_t cap = threads > 1 ? BATCH_ARTICLES : 1, done_paths = 0;
+  feed f = {paths, 0, {0}, 0};
+  batch bs[2] = {{0}, {0}};
+  pool p = {ex, PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, PTHREAD_COND_INITIALIZER,
+            NULL, 0, 0, 0, 0};
+  pthread_t tid[AG_MAX_THREADS];
+  int started = 0, rc = alloc_batch(&bs[0], cap);
+  if (!rc && threads > 1) rc = alloc_batch(&bs[1], cap);
+  if (rc) {
+    rc = ag_err_set(err, AG_ENOMEM, NULL, 0, 0, "out of memory");
+    goto done;
   }
-  if (open) ag_reader_close(&r);
+  if (threads == 1) {
+    /* one article at a time, all on the calling thread */
+    while (!(rc = read_batch(ex, &f, &bs[0], cap, err)) && bs[0].n) {
+      match_work(ex, &bs[0].works[0]);
+      if ((rc = add_batch(ex, &bs[0], &done_paths, progress, user, err))) break;
+    }
+    goto done;
+  }
+  p.cur = &bs[0];
+  for (; started < threads; started++)
+    if (pthread_create(&tid[started], NULL, worker, &p) != 0) break;
+  if (!started) {
+    rc = ag_err_set(err, AG_ENOMEM, NULL, 0, 0, "cannot start a thread");
+    goto done;
+  }
+  batch *a = &bs[0], *b = &bs[1];
+  int rrc = read_batch(ex, &f, a, cap, err);
+  if (a->n) dispatch(&p, a);
+  while (a->n) {
+    /* read the next batch while this one is matched, unless reading failed */
+    b->n = 0;
+    if (!rrc) rrc = read_batch(ex, &f, b, cap, err);
+    wait_batch(&p, a);
+    if (b->n) dispatch(&p, b);
+    if ((rc = add_batch(ex, a, &done_paths, progress, user, err))) {
+      if (b->n) wait_batch(&p, b);
+      break;
+    }
+    batch *t = a;
+    a = b;
+    b = t;
+  }
+  if (!rc) rc = rrc;
+  pthread_mutex_lock(&p.lock);
+  p.quit = 1;
+  pthread_cond_broadcast(&p.work);
+  pthread_mutex_unlock(&p.lock);
+  for (int t = 0; t < started; t++) pthread_join(tid[t], NULL);
+done:
+  if (f.open) ag_reader_close(&f.r);
   if (!rc)
     for (; progress && done_paths < paths->n; done_paths++) progress(user, done_paths);
-  for (size_t i = 0; i < cap; i++) work_destroy(&p.works[i]);
-  free(p.works);
+  free_batch(&bs[0], cap);
+  free_batch(&bs[1], cap);
   pthread_mutex_destroy(&p.lock);
+  pthread_cond_destroy(&p.work);
+  pthread_cond_destroy(&p.done);
   return rc;
 }
 

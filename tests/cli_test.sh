@@ -945,6 +945,19 @@ run "$AG" extract -r "$T/an/rules.yaml" -v --since 2016 -o "$T/an/p.graphml" "$T
 expect_has "--verbose: a line per article" "$ERR" "a2.txt: 2 sentences, 4 mentions, 2 assertions"
 expect_has "--verbose: skipped articles" "$ERR" "a1.txt: outside --since/--until, skipped"
 
+# regression: writing provenance (.jsonl) must not change the graph.  An
+# unknown actor named before any relation binds it is tracked from the
+# article that relates it, with or without a .jsonl output.
+mkdir -p "$T/prov2"
+printf 'date 2020-01-01\nZeta Holdings said nothing at all.\n' > "$T/prov2/a1.txt"
+printf 'date 2020-01-15\nZeta Holdings said nothing again.\n' > "$T/prov2/a2.txt"
+printf 'date 2020-02-01\nAlpha hit Zeta Holdings.\n' > "$T/prov2/a3.txt"
+run "$AG" extract $AN -o "$T/prov2/plain.graphml" "$T/prov2"
+run "$AG" extract $AN -o "$T/prov2/with.graphml" -o "$T/prov2/with.jsonl" "$T/prov2"
+expect_same "a .jsonl output does not change the graph" "$T/prov2/plain.graphml" "$T/prov2/with.graphml"
+v=$(node_block "$T/prov2/plain.graphml" zeta-holdings | data_of v_mentions)
+expect_eq "the unknown actor counts mentions from the article that relates it" 1 "$v"
+
 # ---- record files, JSON lines, gzip -------------------------------------------------
 
 mkdir -p "$T/in/dir"
