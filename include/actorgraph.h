@@ -55,6 +55,16 @@ typedef struct ag_rules_counts {
   size_t files, actors, aliases, relations, patterns, classes, examples;
 } ag_rules_counts;
 
+/* Limits on what rules may hold, against hostile or broken rule files;
+ * 0 means the default.  Exceeding one is an error naming it. */
+typedef struct ag_rules_limits {
+  size_t max_aliases_per_actor; /* default AG_DEFAULT_MAX_ALIASES */
+  int max_yaml_depth;           /* nested YAML collections; default 64 */
+} ag_rules_limits;
+
+#define AG_DEFAULT_MAX_ALIASES 100000
+#define AG_DEFAULT_MAX_YAML_DEPTH 64
+
 /* Load rules from a directory (every *.yaml / *.yml in it, sorted by name) or
  * from one file.  On success *out owns the rules: free with ag_rules_free. */
 int ag_rules_load(ag_rules **out, const char *path, ag_error *err);
@@ -66,6 +76,9 @@ int ag_rules_load(ag_rules **out, const char *path, ag_error *err);
  * duplicates are errors. */
 int ag_rules_load_layers(ag_rules **out, const char *const *paths, size_t n,
                          ag_error *err);
+/* The same with limits (NULL: the defaults). */
+int ag_rules_load_layers_with(ag_rules **out, const char *const *paths, size_t n,
+                              const ag_rules_limits *limits, ag_error *err);
 
 /* What later rule sets replaced, one "FILE:LINE:COL: message" per line;
  * "" when nothing.  Borrowed from rules. */

@@ -260,6 +260,7 @@ typedef struct ag_actor {
   long country_state;  /* the state actor whose country is ours, or -1 */
   int unknown;         /* found in text, not in the dictionary */
   int layer;           /* the rule set (-r) that defined it, from 0 */
+  size_t naliases;     /* aliases given to it, against the limit */
 } ag_actor;
 
 typedef struct ag_alias {
@@ -413,6 +414,7 @@ struct ag_rules {
   ag_map pattern_words; /* every literal of every pattern and class */
   size_t nfiles;
   int layer;                  /* the rule set being loaded */
+  ag_rules_limits limits;     /* 0 fields: the defaults */
   ag_buf overrides;           /* what later rule sets replaced, one per line */
   ag_buf warnings;            /* doubtful but legal rules, one per line */
   long rel_affiliated;        /* relation index of affiliated-with or -1 */

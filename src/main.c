@@ -21,7 +21,7 @@ typedef enum {
   OPT_RULES, OPT_OUTPUT, OPT_FORMAT, OPT_FROM, OPT_ISOLATED, OPT_NO_UNKNOWN, OPT_KEEP_MODAL,
   OPT_TRACE, OPT_FOCUS, OPT_DEPTH, OPT_RELATION, OPT_MIN_WEIGHT, OPT_SINCE, OPT_UNTIL,
   OPT_LARGEST, OPT_JSON, OPT_TOP, OPT_PROGRESS, OPT_VERBOSE, OPT_JOBS, OPT_LIST_ALIASES,
-  OPT_MAX_ARTICLE, OPT_MAX_SENTENCE,
+  OPT_MAX_ARTICLE, OPT_MAX_SENTENCE, OPT_MAX_ALIASES, OPT_MAX_YAML_DEPTH,
   OPT_QUIET, OPT_HELP,
   OPT_VERSION
 } opt_id;
@@ -93,6 +93,10 @@ static const option OPTIONS[] = {
     {OPT_MAX_SENTENCE, 0, "max-sentence-tokens", "N", CMD_GRAPH,
      "cut a run of words with no sentence end after N tokens (default 250; "
      "10 to 10000)"},
+    {OPT_MAX_ALIASES, 0, "max-aliases", "N", CMD_ALL & ~CMD_IMPORT,
+     "rules: an actor with more than N aliases is an error (default 100000)"},
+    {OPT_MAX_YAML_DEPTH, 0, "max-yaml-depth", "N", CMD_ALL & ~CMD_IMPORT,
+     "rules: YAML collections nested deeper than N are an error (default 64)"},
     {OPT_PROGRESS, 0, "progress", NULL, CMD_GRAPH,
      "show a progress line on stderr even when it is not a terminal (it is "
      "shown on a terminal anyway, for runs longer than a second)"},
@@ -119,6 +123,7 @@ typedef struct args {
   int largest, json, progress, verbose, list_aliases;
   const char *focus, *since, *until;
   const char *depth, *min_weight, *top, *jobs, *max_article, *max_sentence; /* checked when used */
+  const char *max_aliases, *max_yaml_depth;
   char *relations;                     /* every --relation, comma-joined */
   const char **paths;
   size_t npaths;
@@ -236,6 +241,8 @@ static int apply(args *a, const option *o, const char *value) {
     case OPT_JOBS: a->jobs = value; break;
     case OPT_MAX_ARTICLE: a->max_article = value; break;
     case OPT_MAX_SENTENCE: a->max_sentence = value; break;
+    case OPT_MAX_ALIASES: a->max_aliases = value; break;
+    case OPT_MAX_YAML_DEPTH: a->max_yaml_depth = value; break;
     case OPT_PROGRESS: a->progress = 1; break;
     case OPT_VERBOSE: a->verbose = 1; break;
     case OPT_RELATION: {
@@ -328,12 +335,33 @@ static void report(const ag_error *err) {
   fprintf(stderr, "actorgraph: %s\n", ag_error_format(err, buf, sizeof buf));
 }
 
+/* A whole number >= 0 from an option's value. */
+static int parse_count(const char *value, const char *name, long *out) {
+  char *end;
+  long v = strtol(value, &end, 10);
+  if (!*value || *end || v < 0) return usage_error("needs a whole number >= 0", name);
+  *out = v;
+  return EXIT_OK;
+}
+
 static int load_rules(const args *a, ag_rules **rules) {
   ag_error err;
+  ag_rules_limits limits = {0, 0};
   const char *fallback = default_rules();
+  long n;
   ag_error_clear(&err);
-  if (ag_rules_load_layers(rules, a->nrules ? a->rules : &fallback,
-                           a->nrules ? a->nrules : 1, &err)) {
+  if (a->max_aliases) {
+    if (parse_count(a->max_aliases, "--max-aliases", &n)) return EXIT_USAGE;
+    if (n < 1) return usage_error("--max-aliases needs 1 or more", a->max_aliases);
+    limits.max_aliases_per_actor = (size_t)n;
+  }
+  if (a->max_yaml_depth) {
+    if (parse_count(a->max_yaml_depth, "--max-yaml-depth", &n)) return EXIT_USAGE;
+    if (n < 2 || n > 100000) return usage_error("--max-yaml-depth needs 2 to 100000", a->max_yaml_depth);
+    limits.max_yaml_depth = (int)n;
+  }
+  if (ag_rules_load_layers_with(rules, a->nrules ? a->rules : &fallback,
+                                a->nrules ? a->nrules : 1, &limits, &err)) {
     report(&err);
     return EXIT_INPUT;
   }
@@ -573,14 +601,6 @@ static int write_outputs(const args *a, const ag_format *formats,
   return EXIT_OK;
 }
 
-/* A whole number >= 0 from an option's value. */
-static int parse_count(const char *value, const char *name, long *out) {
-  char *end;
-  long v = strtol(value, &end, 10);
-  if (!*value || *end || v < 0) return usage_error("needs a whole number >= 0", name);
-  *out = v;
-  return EXIT_OK;
-}
 
 /* Options shared by extract and stats. */
 static int graph_options(const args *a, ag_extract_options *o) {

@@ -255,6 +255,14 @@ static int is_date(const char *s) {
 static int load_alias(loader *L, size_t actor, yaml_node_t *n) {
   const char *text = scalar(n);
   alias_opts o = {0, NULL, NULL, NULL};
+  const ag_rules *r = L->r;
+  size_t most = r->limits.max_aliases_per_actor ? r->limits.max_aliases_per_actor
+                                                : AG_DEFAULT_MAX_ALIASES;
+  if (++L->r->actors[actor].naliases > most)
+    return ag_err_set(L->err, AG_ERULES, L->file, (int)n->start_mark.line + 1,
+                      (int)n->start_mark.column + 1,
+                      "actor '%s' has more than %zu aliases (--max-aliases)",
+                      r->actors[actor].id, most);
   if (n->type == YAML_MAPPING_NODE) {
     yaml_node_t *k, *v;
     FOR_MAP(L, n, k, v) {
@@ -892,12 +900,11 @@ static int load_document(loader *L) {
   return 0;
 }
 
-/* Flow collections ([...], {...}) nested deeper than this are refused
+/* Flow collections ([...], {...}) nested deeper than most are refused
  * before libyaml reads them: its scanner slows down with every level
  * (100,000 levels took minutes), and no rule needs more than a few. */
-#define AG_MAX_YAML_NESTING 64
-
-static int check_nesting(const char *text, size_t len, const char *file, ag_error *err) {
+static int check_nesting(const char *text, size_t len, int most, const char *file,
+                         ag_error *err) {
   int depth = 0, line = 1, col = 0;
   char quote = 0;
   for (size_t i = 0; i < len; i++) {
@@ -919,9 +926,9 @@ static int check_nesting(const char *text, size_t len, const char *file, ag_erro
     } else if ((c == '"' || c == '\'') && (i == 0 || strchr(" \t\n[{,:-", text[i - 1]))) {
       quote = c;
     } else if (c == '[' || c == '{') {
-      if (++depth > AG_MAX_YAML_NESTING)
+      if (++depth > most)
         return ag_err_set(err, AG_ERULES, file, line, col,
-                          "collections nested deeper than %d levels", AG_MAX_YAML_NESTING);
+                          "collections nested deeper than %d levels (--max-yaml-depth)", most);
     } else if ((c == ']' || c == '}') && depth > 0) {
       depth--;
     }
@@ -933,7 +940,10 @@ static int load_yaml(ag_rules *r, const char *text, size_t len,
                      const char *file, ag_error *err) {
   yaml_parser_t parser;
   yaml_document_t doc;
-  int rc = check_nesting(text, len, file, err);
+  int rc = check_nesting(text, len,
+                         r->limits.max_yaml_depth > 0 ? r->limits.max_yaml_depth
+                                                      : AG_DEFAULT_MAX_YAML_DEPTH,
+                         file, err);
   if (rc) return rc;
   if (!yaml_parser_initialize(&parser))
     return ag_err_set(err, AG_ENOMEM, file, 0, 0, "out of memory");
@@ -1376,10 +1386,16 @@ done:
 
 int ag_rules_load_layers(ag_rules **out, const char *const *paths, size_t n,
                          ag_error *err) {
+  return ag_rules_load_layers_with(out, paths, n, NULL, err);
+}
+
+int ag_rules_load_layers_with(ag_rules **out, const char *const *paths, size_t n,
+                              const ag_rules_limits *limits, ag_error *err) {
   ag_rules *r = rules_new();
   int rc = 0;
   *out = NULL;
   if (!r) return ag_err_set(err, AG_ENOMEM, NULL, 0, 0, "out of memory");
+  if (limits) r->limits = *limits;
   if (n == 0) rc = ag_err_set(err, AG_EUSAGE, NULL, 0, 0, "no rules given");
   for (size_t i = 0; i < n && !rc; i++) {
     r->layer = (int)i;

@@ -1087,7 +1087,12 @@ expect_has "... says so" "$ERR" "nodir/sub/g.graphml: cannot create: No such fil
 awk 'BEGIN { printf "classes:\n  X: "; for (i = 0; i < 100000; i++) printf "["; for (i = 0; i < 100000; i++) printf "]"; print "" }' > "$T/deep.yaml"
 run "$AG" check -r "$T/deep.yaml"
 expect_rc "rules nested 100,000 deep: an error, at once" 1
-expect_has "the message names the limit" "$ERR" "deep.yaml:2:70: collections nested deeper than 64 levels"
+expect_has "the message names the limit" "$ERR" "deep.yaml:2:70: collections nested deeper than 64 levels (--max-yaml-depth)"
+awk 'BEGIN { printf "classes:\n  X: "; for (i = 0; i < 100; i++) printf "["; for (i = 0; i < 100; i++) printf "]"; print "" }' > "$T/deep100.yaml"
+run "$AG" check -r "$T/deep100.yaml" --max-yaml-depth 200
+expect_has "--max-yaml-depth 200 lets 100 levels through (to the rules' own check)" "$ERR" "deep100.yaml:2:7: a class entry must be a string"
+run "$AG" check -r "$T/deep100.yaml" --max-yaml-depth 1
+expect_rc "--max-yaml-depth 1: usage error" 2
 { echo "classes:"; echo '  A: &a ["x","x","x","x","x","x","x","x","x","x"]'
   prev=a; for l in b c d e f g h; do printf '  %s: &%s [' "$(echo $l | tr a-z A-Z)" $l
     k=0; while [ $k -lt 10 ]; do printf '*%s%s' $prev "$([ $k -lt 9 ] && echo ,)"; k=$((k + 1)); done; echo "]"; prev=$l; done; } > "$T/bomb.yaml"
@@ -1101,6 +1106,9 @@ printf 'Alias99999 Corp hit Alias5 Corp.\n' > "$T/many.txt"
 run "$AG" extract -q -r "$T/many.yaml" --keep-isolated "$T/many.txt"
 expect_rc "an actor with 100,000 aliases loads" 0
 expect_has "... and its aliases are found" "$OUT" '<data key="v_mentions">2</data>'
+run "$AG" check -r "$T/many.yaml" --max-aliases 1000
+expect_rc "--max-aliases 1000: the 100,000-alias actor is an error" 1
+expect_has "... naming the actor, the limit and where" "$ERR" "many.yaml:1006:9: actor 'many' has more than 1000 aliases (--max-aliases)"
 
 # ---- summary --------------------------------------------------------------------
 
