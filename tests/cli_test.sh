@@ -1037,6 +1037,13 @@ run "$AG" extract $AN --max-article-mb 1 -o "$T/enc/keep.graphml" "$T/enc/long.t
 expect_rc "an article over --max-article-mb: exit 1" 1
 expect_has "the message names the limit" "$ERR" "longer than the limit of 1 MB (--max-article-mb)"
 expect_same "the old output is untouched" "$g" "$T/enc/keep.graphml"
+# a 200 MB article with no newline: refused at the default limit, quickly,
+# without reading it all
+head -c 200000000 /dev/zero | tr '\0' 'x' > "$T/enc/huge.txt"
+run "$AG" extract $AN "$T/enc/huge.txt"
+expect_rc "a 200 MB article with no newline: exit 1" 1
+expect_has "... refused at the default limit, named" "$ERR" "longer than the limit of 64 MB (--max-article-mb)"
+rm -f "$T/enc/huge.txt"
 run "$AG" extract $AN --max-article-mb 0 "$T/enc/text.txt"
 expect_rc "--max-article-mb 0: usage error" 2
 
