@@ -602,7 +602,7 @@ static int write_outputs(const args *a, const ag_format *formats,
 }
 
 
-/* Options shared by extract and stats. */
+/* Options shared by extract, stats and merge. */
 static int graph_options(const args *a, ag_extract_options *o) {
   long n;
   char *end;
