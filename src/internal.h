@@ -279,13 +279,21 @@ typedef struct ag_alias {
   int disabled;      /* overridden by a later rule set */
 } ag_alias;
 
+#define AG_MAX_ANCHORS 8
+#define AG_NEED_LEVELS 4
+/* 64-bit words in a bit set of all patterns */
+#define AG_PBITS(r) (((r)->npatterns + 63) / 64)
+
 typedef struct ag_pattern {
   ag_seq seq;
   ag_map first;    /* the words a match can start with ... */
   uint8_t *first_ids; /* ... as a bit set of word ids below r->nlow ... */
   int first_any;   /* ... unless it can start anywhere (a slot) */
   size_t gid;      /* index among all patterns of all relations */
-  int anchored;    /* a match needs one of its anchor words in the sentence */
+  int anchored;    /* a match needs one word of each of its anchors in the
+                      sentence (r->anchors) */
+  size_t anchor0;  /* its anchors: r->anchor_of[anchor0 .. + nanchors - 1] */
+  int nanchors;
   char *text;
   char file[256];
   int line, col;
@@ -338,7 +346,10 @@ typedef struct ag_pattern_ref {
   uint32_t rel;        /* its relation */
   uint8_t slot_first;  /* starts with a slot: tried at subjects only */
   uint8_t anchored;    /* see ag_pattern */
+  uint8_t nanchors;
+  uint32_t anchor0;
   uint8_t first_any;   /* can start at any word (else see r->starts) */
+  uint8_t min_mentions; /* slots any match fills: it needs as many mentions */
 } ag_pattern_ref;
 
 /* A class whose start index lists a word: its list there. */
@@ -420,9 +431,18 @@ struct ag_rules {
   long rel_affiliated;        /* relation index of affiliated-with or -1 */
   long rel_blamed;            /* relation index of blamed-by or -1 */
   long special[AG_SP_COUNT];  /* class index of each special class, or -1 */
-  ag_start_index anchors;     /* anchor word -> the patterns (gid) it anchors */
+  ag_start_index anchors;     /* anchor word -> the anchor sets it is in */
+  size_t nanchor_sets;
+  uint32_t *anchor_of;        /* the anchor sets of the patterns (see
+                                 ag_pattern) */
+  size_t nanchors;
   size_t npatterns;
   ag_pattern_ref *prefs;      /* per pattern (gid), in the order they run */
+  /* bit sets of patterns (gid), PBITS words each: those that can start at
+   * any word; per level k, those that fill at most k slots (the last level:
+   * any number) */
+  uint64_t *anywhere_bits, *need_bits;
+  size_t need_count[AG_NEED_LEVELS]; /* how many patterns each level has */
   ag_start_index starts;      /* first word -> the patterns (gid) that can start
                                  only at their first words */
   /* Word ids: every word the rules name gets one (see AG_W_*), the words of

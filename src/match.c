@@ -58,13 +58,16 @@ typedef struct mstate {
   ag_unknowns *unk; /* unknown actors are captured here, or NULL */
   uint8_t *covered; /* per token: inside an actor mention */
   uint8_t *lit;     /* per token: matched by a literal of the pattern */
-  uint8_t *live;    /* per pattern (gid) whose anchor word is in the sentence:
-                       where the last one is, + 1 (255: that far or further);
-                       NULL when every pattern is tried (explain) */
-  uint64_t *pbits;  /* four sets of pattern (gid) bits, PBITS words each:
-                       unanchored, can start anywhere (fixed per rules), then
-                       per sentence: anchor word seen, first word seen */
+  uint8_t *alast;   /* per anchor set (see ag_pattern) one of whose words is
+                       in the sentence: where the last one is, + 1 (255: that
+                       far or further), else 0; NULL when every pattern is
+                       tried (explain) */
+  uint32_t *touched; /* the anchor sets seen in the sentence */
+  uint32_t *wstamp; /* per anchor word id: the last sentence (+ 1) it was in */
+  uint64_t *first_seen; /* per pattern (gid) that starts at given words:
+                           one is in the sentence (PBITS words) */
   int marking;      /* record literal tokens (the pattern's own run only) */
+  size_t nlive;     /* mentions in the sentence */
   struct history *hist; /* recent actors of the article, for coreference */
   int keep_modal;       /* keep negated and hypothetical matches */
   int has_amount;       /* {amount} matched: */
@@ -1152,21 +1155,55 @@ static void find_amount(mstate *st) {
   }
 }
 
-#define PBITS(r) (((r)->npatterns + 63) / 64)
+#define PBITS(r) AG_PBITS(r)
 
-/* The patterns (gid) ix lists under some word of the sentence: into bits,
- * and into last (if not NULL) where the last such word is, + 1. */
-static void mark_patterns(const mstate *st, const ag_start_index *ix, uint64_t *bits,
-                          uint8_t *last) {
+/* The patterns (gid) ix lists under some word of the sentence: into bits. */
+static void mark_patterns(const mstate *st, const ag_start_index *ix, uint64_t *bits) {
   for (size_t pos = st->first; pos < st->end; pos++) {
     uint32_t id = st->ids[pos];
     if (id >= ix->nby_id || !ix->by_id[id]) continue;
     const size_t *l = ix->lists[ix->by_id[id] - 1];
-    for (size_t j = 1; j <= l[0]; j++) {
-      bits[l[j] / 64] |= (uint64_t)1 << (l[j] % 64);
-      if (last) last[l[j]] = (uint8_t)(pos - st->first < 254 ? pos - st->first + 1 : 255);
-    }
+    for (size_t j = 1; j <= l[0]; j++) bits[l[j] / 64] |= (uint64_t)1 << (l[j] % 64);
   }
+}
+
+/* The anchor sets of the sentence's words and where each is last seen;
+ * returns how many (st->touched lists them).  From the end of the sentence,
+ * each word once, so the first time a set is seen is its last place. */
+static size_t mark_anchors(const mstate *st, uint32_t stamp) {
+  const ag_start_index *ix = &st->r->anchors;
+  size_t nt = 0;
+  for (size_t pos = st->end; pos-- > st->first;) {
+    uint32_t id = st->ids[pos];
+    if (id >= ix->nby_id || !ix->by_id[id] || st->wstamp[id] == stamp) continue;
+    st->wstamp[id] = stamp;
+    const size_t *l = ix->lists[ix->by_id[id] - 1];
+    uint8_t at = (uint8_t)(pos - st->first < 254 ? pos - st->first + 1 : 255);
+    for (size_t j = 1; j <= l[0]; j++)
+      if (!st->alast[l[j]]) {
+        st->alast[l[j]] = at;
+        st->touched[nt++] = (uint32_t)l[j];
+      }
+  }
+  return nt;
+}
+
+static void clear_anchors(const mstate *st, size_t nt) {
+  for (size_t k = 0; k < nt; k++) st->alast[st->touched[k]] = 0;
+}
+
+/* Can pattern x match, with a word of each of its anchor sets in the
+ * sentence?  Into *stop: a match that starts with a slot starts before the
+ * last word of each anchor set. */
+static int anchors_seen(const mstate *st, const ag_pattern_ref *x, size_t *stop) {
+  *stop = st->end;
+  if (!st->alast) return 1;
+  for (uint32_t a = x->anchor0; a < x->anchor0 + x->nanchors; a++) {
+    uint8_t at = st->alast[st->r->anchor_of[a]];
+    if (!at) return 0;
+    if (at < 255 && st->first + at - 1 < *stop) *stop = st->first + at - 1;
+  }
+  return 1;
 }
 
 static unsigned lowest_bit(uint64_t x) {
@@ -1234,6 +1271,9 @@ static int try_pattern_everywhere(mstate *st, ag_match_result *m, size_t sfirst,
                                   size_t sentence, long *nsubjects) {
   const ag_pattern_ref *x = &st->r->prefs[gid];
   int rc = 0;
+  size_t stop;
+  /* each slot takes a mention of its own (explain relaxes slots) */
+  if ((x->min_mentions > st->nlive && !st->explain) || !anchors_seen(st, x, &stop)) return 0;
   if (!x->slot_first) {
     for (size_t pos = st->first; pos < st->end && !rc; pos++)
       if (starts_with(st, x->pattern, pos))
@@ -1241,10 +1281,6 @@ static int try_pattern_everywhere(mstate *st, ag_match_result *m, size_t sfirst,
     return rc;
   }
   if (*nsubjects < 0) *nsubjects = (long)find_subjects(st);
-  /* the anchor word comes after the subject: no match from a subject at or
-   * after the last one */
-  size_t stop = st->live && x->anchored && st->live[gid] < 255
-                    ? st->first + st->live[gid] - 1 : st->end;
   for (size_t k = 0; k < (size_t)*nsubjects && st->subjects[k] < stop && !rc; k++)
     if (starts_with(st, x->pattern, st->subjects[k]))
       rc = try_pattern(st, m, sfirst, x->rel, x->pattern, st->subjects[k], sentence);
@@ -1252,24 +1288,32 @@ static int try_pattern_everywhere(mstate *st, ag_match_result *m, size_t sfirst,
 }
 
 static int match_sentence(mstate *st, ag_match_result *m, size_t sentence) {
+  const ag_rules *r = st->r;
   trace_sentence(st, sentence);
-  size_t sfirst = m->nasserts, nw = PBITS(st->r);
+  size_t sfirst = m->nasserts, nw = PBITS(r);
   long nsubjects = -1;
-  const uint64_t *unanchored = st->pbits, *anywhere = st->pbits + nw;
-  uint64_t *anchor_seen = st->pbits + 2 * nw, *first_seen = st->pbits + 3 * nw;
-  memset(anchor_seen, 0, 2 * nw * sizeof *anchor_seen);
-  if (st->live) mark_patterns(st, &st->r->anchors, anchor_seen, st->live);
-  mark_patterns(st, &st->r->starts, first_seen, NULL);
-  /* the patterns to try, in order: anchored ones only with their anchor
-   * word in the sentence, ones that start at given words with one there */
-  for (size_t w = 0; w < nw; w++) {
-    uint64_t todo = (st->live ? unanchored[w] | anchor_seen[w] : ~(uint64_t)0) &
-                    (anywhere[w] | first_seen[w]);
-    for (; todo; todo &= todo - 1) {
-      int rc = try_pattern_everywhere(st, m, sfirst, w * 64 + lowest_bit(todo), sentence,
-                                      &nsubjects);
-      if (rc) return rc;
+  /* the patterns to try, in order: those with no more slots than the
+   * sentence has mentions, that can start at any word or at one of the
+   * sentence's, and have a word of each of their anchor sets there */
+  size_t level = st->explain ? AG_NEED_LEVELS - 1
+                             : (st->nlive < AG_NEED_LEVELS ? st->nlive : AG_NEED_LEVELS - 1);
+  if (r->need_count[level]) {
+    const uint64_t *need = r->need_bits + level * nw;
+    size_t nt = st->alast ? mark_anchors(st, (uint32_t)sentence + 1) : 0;
+    memset(st->first_seen, 0, nw * sizeof *st->first_seen);
+    mark_patterns(st, &r->starts, st->first_seen);
+    for (size_t w = 0; w < nw; w++) {
+      uint64_t todo = need[w] & (r->anywhere_bits[w] | st->first_seen[w]);
+      for (; todo; todo &= todo - 1) {
+        int rc = try_pattern_everywhere(st, m, sfirst, w * 64 + lowest_bit(todo), sentence,
+                                        &nsubjects);
+        if (rc) {
+          clear_anchors(st, nt);
+          return rc;
+        }
+      }
     }
+    clear_anchors(st, nt);
   }
   return dictionary_affiliations(st, m, sfirst, sentence);
 }
@@ -1277,20 +1321,24 @@ static int match_sentence(mstate *st, ag_match_result *m, size_t sentence) {
 int ag_match_doc(const ag_rules *r, const ag_doc *doc, ag_match_result *m,
                  const ag_match_options *opts) {
   size_t *mention_at = NULL, cap = 0, cache_cap = 0;
-  uint8_t *cache = NULL, *live = NULL;
-  uint64_t *pbits = calloc(4 * PBITS(r) + 1, sizeof *pbits);
+  uint8_t *cache = NULL, *alast = NULL;
+  uint32_t *touched = NULL, *wstamp = NULL;
+  uint64_t *first_seen = calloc(PBITS(r) + 1, sizeof *first_seen);
   uint32_t *ids = malloc((doc->ntoks ? doc->ntoks : 1) * sizeof *ids);
   /* explain lists near misses of every pattern: no anchor filter there */
-  if (!ids || !pbits ||
-      (!(opts->trace && opts->explain) &&
-       !(live = malloc(r->npatterns ? r->npatterns : 1)))) {
-    free(ids);
-    free(pbits);
-    return AG_ENOMEM;
+  int anchors = !(opts->trace && opts->explain);
+  if (anchors) {
+    alast = calloc(r->nanchor_sets + 1, 1);
+    touched = malloc((r->nanchor_sets + 1) * sizeof *touched);
+    wstamp = calloc(r->anchors.nby_id + 1, sizeof *wstamp);
   }
-  for (size_t gid = 0; gid < r->npatterns; gid++) {
-    if (!r->prefs[gid].anchored) pbits[gid / 64] |= (uint64_t)1 << (gid % 64);
-    if (r->prefs[gid].first_any) pbits[PBITS(r) + gid / 64] |= (uint64_t)1 << (gid % 64);
+  if (!ids || !first_seen || (anchors && (!alast || !touched || !wstamp))) {
+    free(ids);
+    free(first_seen);
+    free(alast);
+    free(touched);
+    free(wstamp);
+    return AG_ENOMEM;
   }
   /* one lookup per token: from here on words compare as integers */
   for (size_t i = 0; i < doc->ntoks; i++) {
@@ -1328,8 +1376,10 @@ int ag_match_doc(const ag_rules *r, const ag_doc *doc, ag_match_result *m,
     st.cache = cache;
     st.covered = cache + ncache;
     st.lit = cache + ncache + sent->count;
-    st.live = live;
-    st.pbits = pbits;
+    st.alast = alast;
+    st.touched = touched;
+    st.wstamp = wstamp;
+    st.first_seen = first_seen;
     st.unk = opts->unknowns;
     st.keep_modal = opts->keep_modal;
     st.hist = r->nanaphora ? &hist : NULL;
@@ -1341,12 +1391,15 @@ int ag_match_doc(const ag_rules *r, const ag_doc *doc, ag_match_result *m,
     size_t base = m->nmentions;
     if ((rc = find_mentions(&st, m, mention_at))) break;
     st.mentions = mentions_from(m, base);
+    for (size_t k = 0; k < sent->count; k++) st.nlive += mention_at[k] != 0;
     rc = match_sentence(&st, m, s);
   }
   free(mention_at);
   free(cache);
-  free(live);
-  free(pbits);
+  free(alast);
+  free(touched);
+  free(wstamp);
+  free(first_seen);
   free(ids);
   return rc;
 }

@@ -483,46 +483,102 @@ static int index_add(ag_start_index *ix, const char *w, size_t alt) {
   return 0;
 }
 
-/* The most selective point every match of seq passes through: an element
- * that is not optional and from which the first word is known.  Its words
- * go to *best; 1 when there is one, 0 when not, -1 out of memory. */
-static int anchor_words(const ag_seq *seq, ag_map *best) {
-  int found = 0;
+/* Every match of seq passes through each element that is not optional, and
+ * where the first word from that element on is known, one of those words is
+ * in the sentence: each such set of words is an anchor of the pattern.  Up
+ * to AG_MAX_ANCHORS of them, the smallest, go to sets; returns how many or
+ * -1 out of memory. */
+static int anchor_sets(const ag_seq *seq, ag_map *sets) {
+  int n = 0;
   for (size_t i = 0; i < seq->n; i++) {
     if (seq->els[i].optional) continue;
     ag_map set;
     ag_map_init(&set);
     int r = first_from(seq, i, &set);
-    if (r == FIRST_DONE && (!found || set.len < best->len)) {
-      ag_map_destroy(best);
-      *best = set;
-      found = 1;
+    if (r < 0) {
+      ag_map_destroy(&set);
+      return -1;
+    }
+    if (r != FIRST_DONE) {
+      ag_map_destroy(&set);
       continue;
     }
-    ag_map_destroy(&set);
-    if (r < 0) return -1;
+    if (n < AG_MAX_ANCHORS) {
+      sets[n++] = set;
+      continue;
+    }
+    size_t big = 0; /* replace the largest when this one is smaller */
+    for (int k = 1; k < n; k++)
+      if (sets[k].len > sets[big].len) big = (size_t)k;
+    if (set.len < sets[big].len) {
+      ag_map_destroy(&sets[big]);
+      sets[big] = set;
+    } else {
+      ag_map_destroy(&set);
+    }
   }
-  return found;
+  return n;
+}
+
+static int cmp_str(const void *a, const void *b) {
+  return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The number of the anchor with the words of set: equal sets, as in the
+ * many patterns anchored at "by", share one.  Its words go to the index
+ * when it is new.  -1 out of memory. */
+static long anchor_id(ag_rules *r, ag_map *ids, const ag_map *set) {
+  char **words = malloc((set->len ? set->len : 1) * sizeof *words);
+  ag_buf key;
+  ag_buf_init(&key);
+  long id = -1;
+  size_t n = 0, v;
+  if (!words) return -1;
+  for (size_t k = 0; k < set->cap; k++)
+    if (set->keys[k]) words[n++] = set->keys[k];
+  qsort(words, n, sizeof *words, cmp_str);
+  for (size_t k = 0; k < n; k++)
+    if (ag_buf_add(&key, words[k], strlen(words[k]) + 1)) goto done;
+  if (ag_map_get(ids, key.data ? key.data : "", key.len, &v)) {
+    id = (long)v;
+    goto done;
+  }
+  if (ag_map_put(ids, key.data ? key.data : "", key.len, r->nanchor_sets)) goto done;
+  for (size_t k = 0; k < n; k++)
+    if (index_add(&r->anchors, words[k], r->nanchor_sets)) goto done;
+  id = (long)r->nanchor_sets++;
+done:
+  ag_buf_destroy(&key);
+  free(words);
+  return id;
 }
 
 int ag_anchor_index_build(ag_rules *r) {
-  ag_start_index *ix = &r->anchors;
-  size_t gid = 0;
-  for (size_t i = 0; i < r->nrels; i++)
-    for (size_t j = 0; j < r->rels[i].npats; j++) {
+  size_t gid = 0, cap = 0;
+  ag_map ids;
+  ag_map_init(&ids);
+  int rc = 0;
+  for (size_t i = 0; i < r->nrels && !rc; i++)
+    for (size_t j = 0; j < r->rels[i].npats && !rc; j++) {
       ag_pattern *p = &r->rels[i].pats[j];
-      ag_map set;
-      ag_map_init(&set);
-      int found = anchor_words(&p->seq, &set), rc = found < 0 ? AG_ENOMEM : 0;
+      ag_map sets[AG_MAX_ANCHORS];
+      int n = anchor_sets(&p->seq, sets);
+      if (n < 0) rc = AG_ENOMEM;
       p->gid = gid++;
-      p->anchored = found > 0;
-      for (size_t k = 0; !rc && found > 0 && k < set.cap; k++)
-        if (set.keys[k]) rc = index_add(ix, set.keys[k], p->gid);
-      ag_map_destroy(&set);
-      if (rc) return rc;
+      p->anchor0 = r->nanchors;
+      p->nanchors = n > 0 ? n : 0;
+      p->anchored = n > 0;
+      if (!rc && n > 0 && AG_GROW(r->anchor_of, cap, r->nanchors + (size_t)n)) rc = AG_ENOMEM;
+      for (int a = 0; a < n; a++) {
+        long id = rc ? -1 : anchor_id(r, &ids, &sets[a]);
+        if (id < 0) rc = AG_ENOMEM;
+        else r->anchor_of[r->nanchors++] = (uint32_t)id;
+        ag_map_destroy(&sets[a]);
+      }
     }
+  ag_map_destroy(&ids);
   r->npatterns = gid;
-  return 0;
+  return rc;
 }
 
 int ag_start_index_build(ag_start_index *ix, const ag_seq *alts, size_t n) {
@@ -633,6 +689,25 @@ static int index_ids(const ag_rules *r, ag_start_index *ix) {
   return 0;
 }
 
+/* The fewest slots a match of seq fills (each takes its own mention). */
+static size_t min_slots(const ag_seq *seq) {
+  size_t n = 0;
+  for (size_t i = 0; i < seq->n; i++) {
+    const ag_el *e = &seq->els[i];
+    size_t k = e->kind == AG_EL_SLOT;
+    if (e->kind == AG_EL_ALT) {
+      k = SIZE_MAX;
+      for (size_t a = 0; a < e->nalts; a++) {
+        size_t x = min_slots(&e->alts[a]);
+        if (x < k) k = x;
+      }
+      if (k == SIZE_MAX) k = 0;
+    }
+    if (!e->optional) n += k;
+  }
+  return n;
+}
+
 int ag_pattern_ids_build(ag_rules *r) {
   int rc = 0;
   for (size_t i = 0; i < r->nclasses && !rc; i++)
@@ -661,7 +736,11 @@ int ag_pattern_ids_build(ag_rules *r) {
       x->rel = (uint32_t)i;
       x->slot_first = p->seq.els[0].kind == AG_EL_SLOT;
       x->anchored = (uint8_t)p->anchored;
+      x->anchor0 = (uint32_t)p->anchor0;
+      x->nanchors = (uint8_t)p->nanchors;
       x->first_any = (uint8_t)p->first_any;
+      size_t ms = min_slots(&p->seq);
+      x->min_mentions = (uint8_t)(ms < 255 ? ms : 255);
       if (!(p->first_ids = calloc((r->nlow + 7) / 8, 1))) return AG_ENOMEM;
       for (size_t k = 0; k < m->cap && !rc; k++)
         if (m->keys[k]) {
@@ -670,6 +749,19 @@ int ag_pattern_ids_build(ag_rules *r) {
           if (!p->first_any) rc = index_add(&r->starts, m->keys[k], p->gid);
         }
     }
+  size_t nw = AG_PBITS(r);
+  if (!rc && (!(r->anywhere_bits = calloc(nw + 1, sizeof(uint64_t))) ||
+              !(r->need_bits = calloc(nw * AG_NEED_LEVELS + 1, sizeof(uint64_t)))))
+    rc = AG_ENOMEM;
+  for (size_t gid = 0; !rc && gid < r->npatterns; gid++) {
+    uint64_t bit = (uint64_t)1 << (gid % 64);
+    if (r->prefs[gid].first_any) r->anywhere_bits[gid / 64] |= bit;
+    for (size_t k = 0; k < AG_NEED_LEVELS; k++)
+      if (r->prefs[gid].min_mentions <= k || k == AG_NEED_LEVELS - 1) {
+        r->need_bits[k * nw + gid / 64] |= bit;
+        r->need_count[k]++;
+      }
+  }
   if (!rc) rc = index_ids(r, &r->anchors);
   if (!rc) rc = index_ids(r, &r->starts);
   if (!rc) rc = word_classes_build(r);

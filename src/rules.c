@@ -1288,6 +1288,9 @@ void ag_rules_free(ag_rules *r) {
   ag_map_destroy(&r->class_index);
   ag_map_destroy(&r->pattern_words);
   ag_start_index_destroy(&r->anchors);
+  free(r->anchor_of);
+  free(r->anywhere_bits);
+  free(r->need_bits);
   ag_map_destroy(&r->vocab);
   free(r->vocab_slots);
   free(r->vocab_text);

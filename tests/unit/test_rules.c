@@ -269,16 +269,28 @@ static void test_anchors(void) {
   CHECK(!r->rels[0].pats[1].anchored);    /* only slots and a gap */
   CHECK(r->rels[1].pats[0].anchored);
   CHECK(r->rels[2].pats[0].anchored);     /* past the optional "then" */
-  size_t k;
+  size_t k, from, stole;
   const ag_map *m = &r->anchors.by_word;
-  CHECK(ag_map_get(m, "from", 4, &k) && r->anchors.lists[k][0] == 1 &&
-        r->anchors.lists[k][1] == r->rels[1].pats[0].gid);
-  CHECK(!ag_map_get(m, "stole", 5, &k));  /* "from" alone is more selective */
+  /* every necessary word set is an anchor: "stole-from" needs one of
+   * stole/took and "from", each an anchor set of its own */
+  const ag_pattern *sp = &r->rels[1].pats[0];
+  CHECK(sp->nanchors == 2);
+  CHECK(ag_map_get(m, "from", 4, &from) && r->anchors.lists[from][0] == 1);
+  CHECK(ag_map_get(m, "stole", 5, &stole) && r->anchors.lists[stole][0] == 1);
+  CHECK(ag_map_get(m, "took", 4, &k) && r->anchors.lists[k][1] == r->anchors.lists[stole][1]);
+  CHECK(r->anchors.lists[from][1] != r->anchors.lists[stole][1]);
+  CHECK(r->rels[0].pats[0].nanchors == 1 && r->rels[2].pats[0].nanchors == 1);
   CHECK(ag_map_get(m, "attacked", 8, &k) && ag_map_get(m, "broke", 5, &k));
   CHECK(!ag_map_get(m, "then", 4, &k));
+  /* slots: each takes a mention of its own */
+  CHECK(r->prefs[sp->gid].min_mentions == 2);
+  CHECK(r->prefs[r->rels[0].pats[1].gid].min_mentions == 2);
   static const char *const cases[][2] = {
       {"Lazarus reportedly took $5 million from Sony.", "lazarus stole-from sony;"},
       {"Lazarus took the files. Sony said so.", ""},
+      /* both anchor sets in the sentence, but "from" before the subject */
+      {"From the Sony office came reports that Lazarus took nothing.", ""},
+      {"From Sony came word that Lazarus took $5 million from Sony.", "lazarus stole-from sony;"},
       {"Lazarus then broke into Sony.", "lazarus attacked sony;"},
       {"Lazarus, Sony.", "lazarus near sony;"},
   };
