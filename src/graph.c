@@ -740,10 +740,11 @@ int ag_extractor_add_record(ag_extractor *ex, const char *id, const char *known_
 /* ---- many articles on many threads ------------------------------------------ */
 
 /* Articles are read in batches by the calling thread and matched by worker
- * threads; while the workers match one batch, the calling thread adds the
- * one before to the graph (in reading order) and reads the next. */
-#define BATCH_ARTICLES 2048
-#define BATCH_BYTES (16u << 20)
+ * threads; while the workers match one batch, the calling thread reads the
+ * next and adds the one before to the graph (in reading order), then
+ * matches with them.  Small batches keep each article's buffers in cache. */
+#define BATCH_ARTICLES 64
+#define BATCH_BYTES (1u << 20)
 
 typedef struct batch {
   ag_work *works;
@@ -849,8 +850,17 @@ static void dispatch(pool *p, batch *b) {
   pthread_mutex_unlock(&p->lock);
 }
 
-static void wait_batch(pool *p, batch *b) {
+/* The calling thread matches b's articles too, until none is left, then
+ * waits for the workers' last ones. */
+static void finish_batch(pool *p, batch *b) {
   pthread_mutex_lock(&p->lock);
+  while (p->cur == b && p->next < b->n) {
+    size_t i = p->next++;
+    pthread_mutex_unlock(&p->lock);
+    match_work(p->ex, &b->works[i]);
+    pthread_mutex_lock(&p->lock);
+    p->finished++;
+  }
   while (p->finished < b->n) pthread_cond_wait(&p->done, &p->lock);
   pthread_mutex_unlock(&p->lock);
 }
@@ -898,7 +908,7 @@ int ag_extractor_add_paths(ag_extractor *ex, const ag_paths *paths,
     goto done;
   }
   p.cur = &bs[0];
-  for (; started < threads; started++)
+  for (; started < threads - 1; started++)
     if (pthread_create(&tid[started], NULL, worker, &p) != 0) break;
   if (!started) {
     rc = ag_err_set(err, AG_ENOMEM, NULL, 0, 0, "cannot start a thread");
@@ -911,10 +921,10 @@ int ag_extractor_add_paths(ag_extractor *ex, const ag_paths *paths,
     /* read the next batch while this one is matched, unless reading failed */
     b->n = 0;
     if (!rrc) rrc = read_batch(ex, &f, b, cap, err);
-    wait_batch(&p, a);
+    finish_batch(&p, a);
     if (b->n) dispatch(&p, b);
     if ((rc = add_batch(ex, a, &done_paths, progress, user, err))) {
-      if (b->n) wait_batch(&p, b);
+      if (b->n) finish_batch(&p, b);
       break;
     }
     batch *t = a;
