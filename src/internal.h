@@ -24,8 +24,9 @@ char *ag_strndup(const char *s, size_t n);
 
 /* Grow *arr (of *cap elements of size each) to hold at least need elements. */
 int ag_grow(void **arr, size_t *cap, size_t need, size_t size);
+/* need is evaluated twice: no side effects in it */
 #define AG_GROW(arr, cap, need) \
-  ag_grow((void **)&(arr), &(cap), (need), sizeof *(arr))
+  ((need) <= (cap) ? 0 : ag_grow((void **)&(arr), &(cap), (need), sizeof *(arr)))
 
 typedef struct ag_buf {
   char *data;
@@ -431,6 +432,9 @@ struct ag_rules {
   long rel_affiliated;        /* relation index of affiliated-with or -1 */
   long rel_blamed;            /* relation index of blamed-by or -1 */
   long special[AG_SP_COUNT];  /* class index of each special class, or -1 */
+  uint32_t *sp_first;         /* per word id below nlow: bit sp set when the
+                                 special class sp can start at it */
+  uint32_t sp_any;            /* special classes that can start at any word */
   ag_start_index anchors;     /* anchor word -> the anchor sets it is in */
   size_t nanchor_sets;
   uint32_t *anchor_of;        /* the anchor sets of the patterns (see
@@ -569,12 +573,31 @@ typedef struct ag_assertion {
 
 enum { AG_HOW_PATTERN, AG_HOW_DICTIONARY, AG_HOW_REPORTING };
 
+/* What matching needs per sentence, kept from one document to the next
+ * (with the rules it was sized for). */
+typedef struct ag_match_scratch {
+  const struct ag_rules *rules;
+  size_t npatterns, nanchor_sets, nby_id; /* its sizes */
+  uint32_t *ids;          /* per token: word id */
+  size_t cap_ids;
+  size_t *mention_at;     /* per token of the sentence, then its subjects */
+  size_t cap_mention_at;
+  uint8_t *cache;         /* special-class cache, covered and literal flags */
+  size_t cap_cache;
+  uint64_t *first_seen;   /* PBITS words */
+  uint8_t *alast;         /* per anchor set, all 0 between sentences */
+  uint32_t *touched;      /* per anchor set */
+  uint32_t *wstamp;       /* per anchor word id */
+  uint32_t stamp;         /* the current sentence's stamp in wstamp */
+} ag_match_scratch;
+
 typedef struct ag_match_result {
   ag_mention *mentions;
   size_t nmentions, cap_mentions;
   ag_assertion *asserts;
   size_t nasserts, cap_asserts;
   size_t dropped_negated, dropped_hypothetical;
+  ag_match_scratch scratch;
 } ag_match_result;
 
 typedef struct ag_match_options {

@@ -24,9 +24,41 @@
 
 void ag_match_result_init(ag_match_result *m) { memset(m, 0, sizeof *m); }
 
+static void scratch_free(ag_match_scratch *x) {
+  free(x->ids);
+  free(x->mention_at);
+  free(x->cache);
+  free(x->first_seen);
+  free(x->alast);
+  free(x->touched);
+  free(x->wstamp);
+  memset(x, 0, sizeof *x);
+}
+
+/* The scratch sized for rules r and n tokens. */
+static int scratch_ready(ag_match_scratch *x, const ag_rules *r, size_t n) {
+  if (x->rules != r || x->npatterns != r->npatterns || x->nanchor_sets != r->nanchor_sets ||
+      x->nby_id != r->anchors.nby_id) {
+    scratch_free(x);
+    if (!(x->first_seen = calloc(AG_PBITS(r) + 1, sizeof *x->first_seen)) ||
+        !(x->alast = calloc(r->nanchor_sets + 1, 1)) ||
+        !(x->touched = malloc((r->nanchor_sets + 1) * sizeof *x->touched)) ||
+        !(x->wstamp = calloc(r->anchors.nby_id + 1, sizeof *x->wstamp))) {
+      scratch_free(x);
+      return AG_ENOMEM;
+    }
+    x->rules = r;
+    x->npatterns = r->npatterns;
+    x->nanchor_sets = r->nanchor_sets;
+    x->nby_id = r->anchors.nby_id;
+  }
+  return AG_GROW(x->ids, x->cap_ids, n ? n : 1) ? AG_ENOMEM : 0;
+}
+
 void ag_match_result_destroy(ag_match_result *m) {
   free(m->mentions);
   free(m->asserts);
+  scratch_free(&m->scratch);
   memset(m, 0, sizeof *m);
 }
 
@@ -63,7 +95,9 @@ typedef struct mstate {
                        far or further), else 0; NULL when every pattern is
                        tried (explain) */
   uint32_t *touched; /* the anchor sets seen in the sentence */
-  uint32_t *wstamp; /* per anchor word id: the last sentence (+ 1) it was in */
+  uint32_t *wstamp; /* per anchor word id: the stamp of the last sentence it
+                       was in */
+  uint32_t stamp;   /* this sentence's */
   uint64_t *first_seen; /* per pattern (gid) that starts at given words:
                            one is in the sentence (PBITS words) */
   int marking;      /* record literal tokens (the pattern's own run only) */
@@ -174,7 +208,9 @@ static size_t class_at(const mstate *outer, long ci, size_t pos) {
 
 /* Length of the special class sp at pos, computed once per sentence. */
 static size_t special_at(const mstate *st, int sp, size_t pos) {
-  if (pos >= st->end || st->r->special[sp] < 0) return 0;
+  if (pos >= st->end) return 0;
+  uint32_t id = st->ids[pos];
+  if (!((st->r->sp_any | (id < st->r->nlow ? st->r->sp_first[id] : 0)) >> sp & 1)) return 0;
   uint8_t *c = &st->cache[(pos - st->first) * CACHE_SLOTS + (size_t)sp];
   if (!*c) {
     size_t k = class_at(st, st->r->special[sp], pos);
@@ -1299,14 +1335,17 @@ static int match_sentence(mstate *st, ag_match_result *m, size_t sentence) {
                              : (st->nlive < AG_NEED_LEVELS ? st->nlive : AG_NEED_LEVELS - 1);
   if (r->need_count[level]) {
     const uint64_t *need = r->need_bits + level * nw;
-    size_t nt = st->alast ? mark_anchors(st, (uint32_t)sentence + 1) : 0;
+    size_t nt = st->alast ? mark_anchors(st, st->stamp) : 0;
     memset(st->first_seen, 0, nw * sizeof *st->first_seen);
     mark_patterns(st, &r->starts, st->first_seen);
     for (size_t w = 0; w < nw; w++) {
       uint64_t todo = need[w] & (r->anywhere_bits[w] | st->first_seen[w]);
       for (; todo; todo &= todo - 1) {
-        int rc = try_pattern_everywhere(st, m, sfirst, w * 64 + lowest_bit(todo), sentence,
-                                        &nsubjects);
+        size_t gid = w * 64 + lowest_bit(todo);
+        const ag_pattern_ref *x = &r->prefs[gid];
+        /* most patterns stop here: their first anchor set is not seen */
+        if (st->alast && x->nanchors && !st->alast[r->anchor_of[x->anchor0]]) continue;
+        int rc = try_pattern_everywhere(st, m, sfirst, gid, sentence, &nsubjects);
         if (rc) {
           clear_anchors(st, nt);
           return rc;
@@ -1320,26 +1359,11 @@ static int match_sentence(mstate *st, ag_match_result *m, size_t sentence) {
 
 int ag_match_doc(const ag_rules *r, const ag_doc *doc, ag_match_result *m,
                  const ag_match_options *opts) {
-  size_t *mention_at = NULL, cap = 0, cache_cap = 0;
-  uint8_t *cache = NULL, *alast = NULL;
-  uint32_t *touched = NULL, *wstamp = NULL;
-  uint64_t *first_seen = calloc(PBITS(r) + 1, sizeof *first_seen);
-  uint32_t *ids = malloc((doc->ntoks ? doc->ntoks : 1) * sizeof *ids);
+  ag_match_scratch *x = &m->scratch;
+  if (scratch_ready(x, r, doc->ntoks)) return AG_ENOMEM;
+  uint32_t *ids = x->ids;
   /* explain lists near misses of every pattern: no anchor filter there */
   int anchors = !(opts->trace && opts->explain);
-  if (anchors) {
-    alast = calloc(r->nanchor_sets + 1, 1);
-    touched = malloc((r->nanchor_sets + 1) * sizeof *touched);
-    wstamp = calloc(r->anchors.nby_id + 1, sizeof *wstamp);
-  }
-  if (!ids || !first_seen || (anchors && (!alast || !touched || !wstamp))) {
-    free(ids);
-    free(first_seen);
-    free(alast);
-    free(touched);
-    free(wstamp);
-    return AG_ENOMEM;
-  }
   /* one lookup per token: from here on words compare as integers */
   for (size_t i = 0; i < doc->ntoks; i++) {
     size_t next = i + 1 < doc->ntoks ? doc->toks[i + 1].norm : doc->norm.len;
@@ -1352,18 +1376,25 @@ int ag_match_doc(const ag_rules *r, const ag_doc *doc, ag_match_result *m,
   m->dropped_negated = m->dropped_hypothetical = 0;
   for (size_t s = 0; s < doc->nsents && !rc; s++) {
     const ag_sentence *sent = &doc->sents[s];
-    if (AG_GROW(mention_at, cap, 2 * sent->count + 2)) {
+    if (AG_GROW(x->mention_at, x->cap_mention_at, 2 * sent->count + 2)) {
       rc = AG_ENOMEM;
       break;
     }
+    size_t *mention_at = x->mention_at;
     memset(mention_at, 0, (sent->count + 1) * sizeof(size_t));
     /* one buffer: the special-class cache, then the covered flags */
     size_t ncache = CACHE_SLOTS * sent->count;
-    if (AG_GROW(cache, cache_cap, ncache + 2 * sent->count + 1)) {
+    if (AG_GROW(x->cache, x->cap_cache, ncache + 2 * sent->count + 1)) {
       rc = AG_ENOMEM;
       break;
     }
+    uint8_t *cache = x->cache;
     memset(cache, 0, ncache + 2 * sent->count + 1);
+    /* a new stamp for the anchor words of this sentence */
+    if (++x->stamp == 0) {
+      memset(x->wstamp, 0, (r->anchors.nby_id + 1) * sizeof *x->wstamp);
+      x->stamp = 1;
+    }
     mstate st = {0};
     st.r = r;
     st.doc = doc;
@@ -1376,10 +1407,11 @@ int ag_match_doc(const ag_rules *r, const ag_doc *doc, ag_match_result *m,
     st.cache = cache;
     st.covered = cache + ncache;
     st.lit = cache + ncache + sent->count;
-    st.alast = alast;
-    st.touched = touched;
-    st.wstamp = wstamp;
-    st.first_seen = first_seen;
+    st.alast = anchors ? x->alast : NULL;
+    st.touched = x->touched;
+    st.wstamp = x->wstamp;
+    st.stamp = x->stamp;
+    st.first_seen = x->first_seen;
     st.unk = opts->unknowns;
     st.keep_modal = opts->keep_modal;
     st.hist = r->nanaphora ? &hist : NULL;
@@ -1394,12 +1426,5 @@ int ag_match_doc(const ag_rules *r, const ag_doc *doc, ag_match_result *m,
     for (size_t k = 0; k < sent->count; k++) st.nlive += mention_at[k] != 0;
     rc = match_sentence(&st, m, s);
   }
-  free(mention_at);
-  free(cache);
-  free(alast);
-  free(touched);
-  free(wstamp);
-  free(first_seen);
-  free(ids);
   return rc;
 }

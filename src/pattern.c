@@ -553,6 +553,38 @@ done:
   return id;
 }
 
+/* Each pattern's anchor sets, the one most likely missing from a sentence
+ * first: the matcher stops at the first set it does not see.  A set many
+ * patterns share ("by", "to") is likely a common word, so sets shared by
+ * fewer patterns come first, then sets of fewer words. */
+static int anchor_before(const size_t *users, uint32_t x, uint32_t y) {
+  if (users[2 * x] != users[2 * y]) return users[2 * x] < users[2 * y];
+  if (users[2 * x + 1] != users[2 * y + 1]) return users[2 * x + 1] < users[2 * y + 1];
+  return x < y;
+}
+
+static int order_anchors(ag_rules *r) {
+  /* per set: how many patterns have it, how many words it has */
+  size_t *users = calloc(2 * r->nanchor_sets + 1, sizeof *users);
+  if (!users) return AG_ENOMEM;
+  for (size_t a = 0; a < r->nanchors; a++) users[2 * r->anchor_of[a]]++;
+  for (size_t k = 0; k < r->anchors.nlists; k++)
+    for (size_t j = 1; j <= r->anchors.lists[k][0]; j++) users[2 * r->anchors.lists[k][j] + 1]++;
+  for (size_t i = 0; i < r->nrels; i++)
+    for (size_t j = 0; j < r->rels[i].npats; j++) {
+      const ag_pattern *p = &r->rels[i].pats[j];
+      uint32_t *a = r->anchor_of + p->anchor0;
+      for (int k = 1; k < p->nanchors; k++) /* insertion sort: 8 at most */
+        for (int q = k; q > 0 && anchor_before(users, a[q], a[q - 1]); q--) {
+          uint32_t t = a[q];
+          a[q] = a[q - 1];
+          a[q - 1] = t;
+        }
+    }
+  free(users);
+  return 0;
+}
+
 int ag_anchor_index_build(ag_rules *r) {
   size_t gid = 0, cap = 0;
   ag_map ids;
@@ -578,6 +610,7 @@ int ag_anchor_index_build(ag_rules *r) {
     }
   ag_map_destroy(&ids);
   r->npatterns = gid;
+  if (!rc) rc = order_anchors(r);
   return rc;
 }
 
@@ -689,6 +722,23 @@ static int index_ids(const ag_rules *r, ag_start_index *ix) {
   return 0;
 }
 
+/* Per word id, the special classes that can start at it. */
+static int special_starts_build(ag_rules *r) {
+  if (!(r->sp_first = calloc(r->nlow ? r->nlow : 1, sizeof *r->sp_first))) return AG_ENOMEM;
+  r->sp_any = 0;
+  for (int sp = 0; sp < AG_SP_COUNT; sp++) {
+    if (r->special[sp] < 0) continue;
+    const ag_start_index *ix = &r->classes[r->special[sp]].index;
+    if (ix->nany) r->sp_any |= (uint32_t)1 << sp;
+    for (size_t k = 0; k < ix->by_word.cap; k++)
+      if (ix->by_word.keys[k]) {
+        uint32_t id = ag_word_id(r, ix->by_word.keys[k], strlen(ix->by_word.keys[k]));
+        if (id < r->nlow) r->sp_first[id] |= (uint32_t)1 << sp;
+      }
+  }
+  return 0;
+}
+
 /* The fewest slots a match of seq fills (each takes its own mention). */
 static size_t min_slots(const ag_seq *seq) {
   size_t n = 0;
@@ -765,5 +815,6 @@ int ag_pattern_ids_build(ag_rules *r) {
   if (!rc) rc = index_ids(r, &r->anchors);
   if (!rc) rc = index_ids(r, &r->starts);
   if (!rc) rc = word_classes_build(r);
+  if (!rc) rc = special_starts_build(r);
   return rc;
 }

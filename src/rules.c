@@ -1289,6 +1289,7 @@ void ag_rules_free(ag_rules *r) {
   ag_map_destroy(&r->pattern_words);
   ag_start_index_destroy(&r->anchors);
   free(r->anchor_of);
+  free(r->sp_first);
   free(r->anywhere_bits);
   free(r->need_bits);
   ag_map_destroy(&r->vocab);

@@ -61,39 +61,39 @@ static int is_alpha(char c) {
 
 static int push_token(ag_doc *d, size_t start, size_t len, const char *norm,
                       size_t nlen, uint16_t nl, uint32_t line_len) {
-  if (AG_GROW(d->toks, d->cap_toks, d->ntoks + 1)) return AG_ENOMEM;
+  /* room for the token, its form, the form's NUL and the NUL an ag_buf
+   * keeps after len */
+  if (AG_GROW(d->toks, d->cap_toks, d->ntoks + 1) ||
+      AG_GROW(d->norm.data, d->norm.cap, d->norm.len + nlen + 2))
+    return AG_ENOMEM;
   ag_token *t = &d->toks[d->ntoks];
   t->start = (uint32_t)start;
   t->len = (uint32_t)len;
   t->norm = (uint32_t)d->norm.len;
   t->newlines = nl;
   t->line_len = line_len;
-  t->flags = 0;
+  /* the lower-case form, counting letters and capitals on the way */
+  char *out = d->norm.data + d->norm.len;
   size_t letters = 0, upper = 0;
   for (size_t i = 0; i < nlen; i++) {
     char c = norm[i];
-    if (is_alpha(c)) {
-      letters++;
-      if (c >= 'A' && c <= 'Z') upper++;
+    if (c >= 'A' && c <= 'Z') {
+      upper++;
+      c = (char)(c + ('a' - 'A'));
     }
-  }
-  const unsigned char *src = (const unsigned char *)d->text + start;
-  size_t k;
-  unsigned cp0 = decode(src, len, &k);
-  if (is_word_cp(cp0)) t->flags |= AG_TOK_WORD;
-  else t->flags |= AG_TOK_PUNCT;
-  if (cp0 >= 'A' && cp0 <= 'Z') t->flags |= AG_TOK_CAP;
-  if (cp0 >= '0' && cp0 <= '9') t->flags |= AG_TOK_NUMBER;
-  if (letters >= 2 && upper == letters) t->flags |= AG_TOK_ALLCAPS;
-  /* room for the form, its NUL and the NUL an ag_buf keeps after len */
-  if (ag_buf_reserve(&d->norm, d->norm.len + nlen + 2)) return AG_ENOMEM;
-  char *out = d->norm.data + d->norm.len;
-  for (size_t i = 0; i < nlen; i++) {
-    char c = norm[i];
-    out[i] = c >= 'A' && c <= 'Z' ? (char)(c + ('a' - 'A')) : c;
+    letters += c >= 'a' && c <= 'z';
+    out[i] = c;
   }
   out[nlen] = out[nlen + 1] = '\0';
   d->norm.len += nlen + 1;
+  const unsigned char *src = (const unsigned char *)d->text + start;
+  size_t k;
+  unsigned cp0 = src[0] < 0x80 ? src[0] : decode(src, len, &k);
+  uint16_t flags = is_word_cp(cp0) ? AG_TOK_WORD : AG_TOK_PUNCT;
+  if (cp0 >= 'A' && cp0 <= 'Z') flags |= AG_TOK_CAP;
+  if (cp0 >= '0' && cp0 <= '9') flags |= AG_TOK_NUMBER;
+  if (letters >= 2 && upper == letters) flags |= AG_TOK_ALLCAPS;
+  t->flags = flags;
   d->ntoks++;
   return 0;
 }
