@@ -657,8 +657,7 @@ static void match_work(const ag_extractor *ex, ag_work *w) {
     w->skipped = 1;
     return;
   }
-  ag_unknowns_destroy(&w->unk);
-  ag_unknowns_init(&w->unk);
+  ag_unknowns_clear(&w->unk);
   ag_match_options mopts = {ex->opts.no_unknown ? NULL : &w->unk, ex->opts.trace,
                             ex->opts.keep_modal, ex->opts.explain, w->off, w->date};
   if (ex->opts.trace)

@@ -57,6 +57,8 @@ typedef struct ag_map {
 
 void ag_map_init(ag_map *m);
 void ag_map_destroy(ag_map *m);
+/* Empty, keeping the room. */
+void ag_map_clear(ag_map *m);
 /* 1 and *val when found, 0 otherwise. */
 int ag_map_get(const ag_map *m, const char *key, size_t n, size_t *val);
 /* Insert or overwrite. */
@@ -90,7 +92,10 @@ enum {
   AG_TOK_PUNCT = 2,    /* one punctuation mark */
   AG_TOK_CAP = 4,      /* starts with an upper-case ASCII letter */
   AG_TOK_ALLCAPS = 8,  /* two or more letters, all upper case */
-  AG_TOK_NUMBER = 16
+  AG_TOK_NUMBER = 16,
+  AG_TOK_TERMINAL = 32, /* . ! ? or ... */
+  AG_TOK_CLOSING = 64,  /* " ' ) ] */
+  AG_TOK_OPENING = 128  /* " ' ( $ */
 };
 
 typedef struct ag_token {
@@ -458,6 +463,9 @@ struct ag_rules {
   size_t vocab_cap;
   char *vocab_text;           /* the words the slots point into */
   uint8_t *word_flags;        /* per id: AG_WF_* */
+  uint32_t *anaphora_off;     /* per id: where its anaphora start in ... */
+  uint32_t *anaphora_by_first;/* ... this list of anaphora (index + 1) by
+                                 first word, in rule order */
   uint32_t *alias_longest;    /* per id: longest alias starting with it */
   uint32_t *alias_lens;       /* per id: bit n - 1 set when an alias of n words
                                  starts with it (bit 31: of 32 or more) */
@@ -526,6 +534,8 @@ typedef struct ag_unknowns {
 
 void ag_unknowns_init(ag_unknowns *u);
 void ag_unknowns_destroy(ag_unknowns *u);
+/* Forget every actor, keeping the room. */
+void ag_unknowns_clear(ag_unknowns *u);
 /* The actor index of name (created with type when new). */
 int ag_unknowns_get(ag_unknowns *u, const ag_rules *r, const char *name,
                     int type, size_t *index);

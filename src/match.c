@@ -693,8 +693,9 @@ static long antecedent(const mstate *st, uint32_t types) {
 static size_t anaphor_at(const mstate *st, size_t p, const ag_anaphor **which) {
   const ag_rules *r = st->r;
   if (p >= st->end || !(r->word_flags[st->ids[p]] & AG_WF_ANAPHOR)) return 0;
-  for (size_t i = 0; i < r->nanaphora; i++) {
-    const ag_anaphor *a = &r->anaphora[i];
+  uint32_t id = st->ids[p];
+  for (uint32_t i = r->anaphora_off[id]; i < r->anaphora_off[id + 1]; i++) {
+    const ag_anaphor *a = &r->anaphora[r->anaphora_by_first[i] - 1];
     size_t k = 0;
     while (k < a->n && p + k < st->end && st->ids[p + k] == a->ids[k] &&
            (k > 0 || !st->covered[p - st->first]))

@@ -1177,6 +1177,18 @@ static int build_word_ids(ag_rules *r) {
   }
   for (size_t i = 0; i < r->nanaphora; i++)
     r->word_flags[r->anaphora[i].ids[0]] |= AG_WF_ANAPHOR;
+  /* the anaphora by first word, in rule order (counting sort) */
+  if (!(r->anaphora_off = calloc(r->nwords + 1, sizeof *r->anaphora_off)) ||
+      !(r->anaphora_by_first = calloc(r->nanaphora + 1, sizeof *r->anaphora_by_first)))
+    return AG_ENOMEM;
+  for (size_t i = 0; i < r->nanaphora; i++) r->anaphora_off[r->anaphora[i].ids[0] + 1]++;
+  for (size_t id = 0; id < r->nwords; id++) r->anaphora_off[id + 1] += r->anaphora_off[id];
+  for (size_t i = 0; i < r->nanaphora; i++) {
+    uint32_t first = r->anaphora[i].ids[0];
+    size_t k = r->anaphora_off[first];
+    while (r->anaphora_by_first[k]) k++; /* slots fill in order; 0 is free */
+    r->anaphora_by_first[k] = (uint32_t)i + 1;
+  }
   for (size_t i = 0; i < r->naliases; i++) {
     const ag_alias *a = &r->aliases[i];
     if (a->n > r->alias_longest[a->ids[0]]) r->alias_longest[a->ids[0]] = (uint32_t)a->n;
@@ -1290,6 +1302,8 @@ void ag_rules_free(ag_rules *r) {
   ag_start_index_destroy(&r->anchors);
   free(r->anchor_of);
   free(r->sp_first);
+  free(r->anaphora_off);
+  free(r->anaphora_by_first);
   free(r->anywhere_bits);
   free(r->need_bits);
   ag_map_destroy(&r->vocab);

@@ -59,6 +59,18 @@ static int is_alpha(char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
 }
 
+/* w is the one character c */
+static int is_char(const char *w, char c) { return w[0] == c && w[1] == '\0'; }
+
+static int is_terminal(const char *w) {
+  return is_char(w, '.') || is_char(w, '!') || is_char(w, '?') ||
+         (w[0] == '.' && w[1] == '.' && is_char(w + 2, '.'));
+}
+
+static int is_closing(const char *w) {
+  return is_char(w, '"') || is_char(w, '\'') || is_char(w, ')') || is_char(w, ']');
+}
+
 static int push_token(ag_doc *d, size_t start, size_t len, const char *norm,
                       size_t nlen, uint16_t nl, uint32_t line_len) {
   /* room for the token, its form, the form's NUL and the NUL an ag_buf
@@ -93,6 +105,13 @@ static int push_token(ag_doc *d, size_t start, size_t len, const char *norm,
   if (cp0 >= 'A' && cp0 <= 'Z') flags |= AG_TOK_CAP;
   if (cp0 >= '0' && cp0 <= '9') flags |= AG_TOK_NUMBER;
   if (letters >= 2 && upper == letters) flags |= AG_TOK_ALLCAPS;
+  const char *w = d->norm.data + t->norm;
+  if (!(flags & AG_TOK_WORD) && nlen <= 3) {
+    if (is_terminal(w)) flags |= AG_TOK_TERMINAL;
+    if (is_closing(w)) flags |= AG_TOK_CLOSING;
+    if (is_char(w, '"') || is_char(w, '\'') || is_char(w, '(') || is_char(w, '$'))
+      flags |= AG_TOK_OPENING;
+  }
   t->flags = flags;
   d->ntoks++;
   return 0;
@@ -250,28 +269,18 @@ static int is_abbreviation(const char *w) {
 
 static int is_pronoun(const char *w) {
   static const char *const P[] = {"it", "he", "she", "they", "we", NULL};
+  if (!w[0] || !w[1] || (w[2] && w[3] && w[4])) return 0; /* 2 to 4 letters */
   for (int i = 0; P[i]; i++)
     if (strcmp(w, P[i]) == 0) return 1;
   return 0;
 }
 
-/* w is the one character c */
-static int is_char(const char *w, char c) { return w[0] == c && w[1] == '\0'; }
 
-static int is_terminal(const char *w) {
-  return is_char(w, '.') || is_char(w, '!') || is_char(w, '?') ||
-         (w[0] == '.' && w[1] == '.' && is_char(w + 2, '.'));
-}
 
-static int is_closing(const char *w) {
-  return is_char(w, '"') || is_char(w, '\'') || is_char(w, ')') || is_char(w, ']');
-}
 
 static int starts_sentence(const ag_doc *d, size_t i) {
   const ag_token *t = &d->toks[i];
-  const char *w = ag_tok_norm(d, i);
-  return (t->flags & (AG_TOK_CAP | AG_TOK_NUMBER)) || is_char(w, '"') ||
-         is_char(w, '\'') || is_char(w, '(') || is_char(w, '$') ||
+  return (t->flags & (AG_TOK_CAP | AG_TOK_NUMBER | AG_TOK_OPENING)) ||
          (t->flags & AG_TOK_WORD && !is_alpha(d->text[t->start]) &&
           !is_digit(d->text[t->start]));
 }
@@ -280,19 +289,21 @@ static int starts_sentence(const ag_doc *d, size_t i) {
 static int boundary_after(const ag_doc *d, size_t i) {
   if (i + 1 >= d->ntoks) return 1;
   const ag_token *next = &d->toks[i + 1];
-  const char *w = ag_tok_norm(d, i);
+  int terminal = (d->toks[i].flags & AG_TOK_TERMINAL) != 0;
   if (next->newlines >= 2) return 1;
   if (next->newlines == 1 && starts_sentence(d, i + 1) &&
-      (is_terminal(w) || next->line_len < 45))
+      (terminal || next->line_len < 45))
     return 1;
   /* text glued without a full stop, as in captions and headlines: a
    * capitalised pronoun in mid-sentence starts a new one ("... meeting It
    * was the third") */
-  if (!is_terminal(w) && (next->flags & AG_TOK_CAP) && (d->toks[i].flags & AG_TOK_WORD) &&
-      is_pronoun(ag_tok_norm(d, i + 1)) && d->text[next->start + 1] != '\0' &&
-      !(next->flags & AG_TOK_ALLCAPS) && !(d->toks[i].flags & AG_TOK_CAP && d->toks[i].len == 1))
+  if (!terminal && (next->flags & AG_TOK_CAP) && (d->toks[i].flags & AG_TOK_WORD) &&
+      d->text[next->start + 1] != '\0' && !(next->flags & AG_TOK_ALLCAPS) &&
+      !(d->toks[i].flags & AG_TOK_CAP && d->toks[i].len == 1) &&
+      is_pronoun(ag_tok_norm(d, i + 1)))
     return 1;
-  if (!is_terminal(w)) return 0;
+  if (!terminal) return 0;
+  const char *w = ag_tok_norm(d, i);
   if (next->start == d->toks[i].start + d->toks[i].len &&
       !(next->flags & AG_TOK_WORD))
     return 0; /* "?!" or a closing quote follows: decided on the next token */
@@ -318,8 +329,8 @@ static int split_sentences(ag_doc *d) {
   for (size_t i = 0; i < d->ntoks; i++) {
     int end = boundary_after(d, i);
     /* a closing quote right after . ? ! belongs to the sentence it closes */
-    if (!end && i > 0 && is_closing(ag_tok_norm(d, i)) &&
-        is_terminal(ag_tok_norm(d, i - 1)) && i + 1 < d->ntoks &&
+    if (!end && i > 0 && (d->toks[i].flags & AG_TOK_CLOSING) &&
+        (d->toks[i - 1].flags & AG_TOK_TERMINAL) && i + 1 < d->ntoks &&
         d->toks[i + 1].start > d->toks[i].start + d->toks[i].len &&
         starts_sentence(d, i + 1))
       end = 1;

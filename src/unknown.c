@@ -9,6 +9,16 @@
 
 void ag_unknowns_init(ag_unknowns *u) { memset(u, 0, sizeof *u); }
 
+void ag_unknowns_clear(ag_unknowns *u) {
+  for (size_t i = 0; i < u->n; i++) {
+    free(u->items[i].id);
+    free(u->items[i].name);
+  }
+  u->n = 0;
+  ag_map_clear(&u->by_name);
+  ag_map_clear(&u->ids);
+}
+
 void ag_unknowns_destroy(ag_unknowns *u) {
   for (size_t i = 0; i < u->n; i++) {
     free(u->items[i].id);
@@ -60,11 +70,21 @@ fail:
 
 int ag_unknowns_get(ag_unknowns *u, const ag_rules *r, const char *name,
                     int type, size_t *index) {
-  ag_buf key;
-  ag_buf_init(&key);
-  size_t i;
-  int rc = ag_lower(&key, name, strlen(name));
-  if (rc) goto done;
+  /* the lower-case name: on the stack when short, as names are */
+  char small[256];
+  ag_buf key = {small, 0, sizeof small};
+  size_t i, n = strlen(name);
+  int rc = 0;
+  if (n >= sizeof small) {
+    ag_buf_init(&key);
+    if ((rc = ag_buf_reserve(&key, n + 1))) goto done;
+  }
+  for (size_t k = 0; k < n; k++) {
+    char c = name[k];
+    key.data[k] = c >= 'A' && c <= 'Z' ? (char)(c + ('a' - 'A')) : c;
+  }
+  key.data[n] = '\0';
+  key.len = n;
   if (ag_map_get(&u->by_name, key.data, key.len, &i)) {
     *index = r->nactors + i;
     goto done;
@@ -89,6 +109,6 @@ int ag_unknowns_get(ag_unknowns *u, const ag_rules *r, const char *name,
   }
   *index = r->nactors + u->n++;
 done:
-  ag_buf_destroy(&key);
+  if (key.data != small) ag_buf_destroy(&key);
   return rc;
 }

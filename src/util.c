@@ -137,6 +137,15 @@ void ag_map_destroy(ag_map *m) {
   memset(m, 0, sizeof *m);
 }
 
+void ag_map_clear(ag_map *m) {
+  if (!m->len) return;
+  for (size_t i = 0; i < m->cap; i++) {
+    free(m->keys[i]);
+    m->keys[i] = NULL;
+  }
+  m->len = 0;
+}
+
 static size_t map_slot(const ag_map *m, const char *key, size_t n, uint32_t h) {
   size_t i = h & (m->cap - 1);
   while (m->keys[i] && (m->hashes[i] != h || strncmp(m->keys[i], key, n) != 0 ||
@@ -234,6 +243,16 @@ int ag_utf8_clean_into(ag_buf *out, const char *s, size_t n) {
   /* valid runs are copied whole; only a bad byte or a control breaks one */
   if (ag_buf_reserve(&b, n - i + 1) || ag_buf_add(&b, "", 0)) goto fail;
   for (done = i; i < n;) {
+    /* eight printable ASCII bytes at a time: no high bit, none below 0x20,
+     * no DEL */
+    while (i + 8 <= n) {
+      uint64_t x;
+      memcpy(&x, u + i, 8);
+      const uint64_t ones = 0x0101010101010101u, high = 0x8080808080808080u;
+      if ((x | ((x - ones * 0x20) & ~x) | ((x ^ ones * 0x7F) - ones)) & high) break;
+      i += 8;
+    }
+    if (i >= n) break;
     unsigned c = u[i];
     size_t k = (c >= 0x20 && c < 0x7F) || c == '\t' || c == '\n' || c == '\r'
                    ? 1 : utf8_seq(u + i, n - i);
@@ -274,25 +293,30 @@ int ag_lower(ag_buf *b, const char *s, size_t n) {
 
 int ag_squeeze(ag_buf *b, const char *s, size_t n, size_t max) {
   ag_buf_clear(b);
+  /* the text, at most n bytes, then "..." and the NUL */
+  if (ag_buf_reserve(b, n + 5)) return AG_ENOMEM;
+  char *out = b->data;
+  size_t len = 0;
   int space = 0;
   for (size_t i = 0; i < n; i++) {
     char c = s[i];
     if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
-      space = b->len > 0;
+      space = len > 0;
       continue;
     }
-    if (space && ag_buf_putc(b, ' ')) return AG_ENOMEM;
+    if (space) out[len++] = ' ';
     space = 0;
-    if (ag_buf_putc(b, c)) return AG_ENOMEM;
+    out[len++] = c;
   }
-  if (b->len > max) {
+  if (len > max) {
     size_t cut = max;
-    while (cut > 0 && ((unsigned char)b->data[cut] & 0xC0) == 0x80) cut--;
-    b->len = cut;
-    b->data[cut] = '\0';
-    if (ag_buf_puts(b, "...")) return AG_ENOMEM;
+    while (cut > 0 && ((unsigned char)out[cut] & 0xC0) == 0x80) cut--;
+    memcpy(out + cut, "...", 3);
+    len = cut + 3;
   }
-  return ag_buf_add(b, "", 0);
+  out[len] = '\0';
+  b->len = len;
+  return 0;
 }
 
 /* ---- files -------------------------------------------------------------- */
