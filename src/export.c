@@ -2,6 +2,7 @@
  * atomically.  One file per format holds its writer. */
 #include "internal.h"
 
+#include <errno.h>
 #include <string.h>
 
 /* Node and edge attributes, in the order every exporter writes them. */
@@ -141,15 +142,46 @@ static int render(const ag_graph *g, ag_format format, ag_buf *out,
   return rc;
 }
 
-/* NAME.csv becomes NAME-nodes.csv and NAME-edges.csv; both are rendered
- * before either is written, and the edges file is written first, so a
- * failure leaves no nodes file that claims a complete pair. */
+/* One file of a CSV pair (edges or nodes) into o, as render_to does. */
+static int render_csv(const ag_graph *g, int edges, ag_out *o, ag_error *err) {
+  ag_buf out;
+  ag_buf_init(&out);
+  out.sink = o->f;
+  int rc = edges ? ag_write_csv_edges(g, &out) : ag_write_csv_nodes(g, &out);
+  if (rc) rc = ag_err_set(err, AG_ENOMEM, o->path, 0, 0, "out of memory");
+  else if (ag_buf_drain(&out))
+    rc = ag_err_set(err, AG_EIO, o->path, 0, 0, "cannot write: %s", strerror(errno));
+  ag_buf_destroy(&out);
+  if (!rc) rc = ag_out_close(o, err);
+  else ag_out_abort(o);
+  return rc;
+}
+
+/* Render into o's file as it goes: the buffer drains every AG_SINK_CHUNK
+ * bytes, so a big graph is never held whole as text.  On success o is
+ * closed (not yet renamed); on failure it is discarded. */
+static int render_to(const ag_graph *g, ag_format format, ag_out *o, ag_error *err) {
+  ag_buf out;
+  ag_buf_init(&out);
+  out.sink = o->f;
+  int rc = render(g, format, &out, err);
+  if (!rc && ag_buf_drain(&out))
+    rc = ag_err_set(err, AG_EIO, o->f == stdout ? "<stdout>" : o->path, 0, 0,
+                    "cannot write: %s", strerror(errno));
+  ag_buf_destroy(&out);
+  if (!rc) rc = ag_out_close(o, err);
+  else ag_out_abort(o);
+  return rc;
+}
+
+/* NAME.csv becomes NAME-nodes.csv and NAME-edges.csv; both are written to
+ * temporary files before either is renamed, and the edges file is renamed
+ * first, so a failure leaves no nodes file that claims a complete pair. */
 static int write_csv_pair(const ag_graph *g, const char *path, ag_error *err) {
-  ag_buf nodes, edges, name;
-  ag_buf_init(&nodes);
-  ag_buf_init(&edges);
+  ag_buf name;
   ag_buf_init(&name);
-  int rc = 0;
+  ag_out edges, nodes;
+  int rc = 0, have_edges = 0;
   size_t stem = strlen(path);
   const char *dot = strrchr(path, '.'), *slash = strrchr(path, '/');
   if (dot && (!slash || dot > slash) && strcmp(dot, ".csv") == 0) stem = (size_t)(dot - path);
@@ -157,41 +189,65 @@ static int write_csv_pair(const ag_graph *g, const char *path, ag_error *err) {
     rc = ag_err_set(err, AG_EUSAGE, "-", 0, 0,
                     "CSV is two files: give -o NAME.csv (writes NAME-nodes.csv "
                     "and NAME-edges.csv)");
-  } else if (ag_write_csv_nodes(g, &nodes) || ag_write_csv_edges(g, &edges) ||
-             ag_buf_printf(&name, "%.*s-edges.csv", (int)stem, path)) {
-    rc = ag_err_set(err, AG_ENOMEM, path, 0, 0, "out of memory");
-  } else if (!(rc = ag_write_atomic(name.data, edges.data ? edges.data : "", edges.len, err))) {
-    ag_buf_clear(&name);
-    if (ag_buf_printf(&name, "%.*s-nodes.csv", (int)stem, path))
-      rc = ag_err_set(err, AG_ENOMEM, path, 0, 0, "out of memory");
-    else
-      rc = ag_write_atomic(name.data, nodes.data ? nodes.data : "", nodes.len, err);
+    goto done;
   }
-  ag_buf_destroy(&nodes);
-  ag_buf_destroy(&edges);
+  if (ag_buf_printf(&name, "%.*s-edges.csv", (int)stem, path)) goto nomem;
+  if ((rc = ag_out_open(&edges, name.data, err))) goto done;
+  have_edges = 1;
+  if ((rc = render_csv(g, 1, &edges, err))) {
+    have_edges = 0;
+    goto done;
+  }
+  ag_buf_clear(&name);
+  if (ag_buf_printf(&name, "%.*s-nodes.csv", (int)stem, path)) goto nomem;
+  if ((rc = ag_out_open(&nodes, name.data, err))) goto done;
+  if ((rc = render_csv(g, 0, &nodes, err))) goto done;
+  if ((rc = ag_out_commit(&edges, err))) {
+    have_edges = 0;
+    ag_out_abort(&nodes);
+    goto done;
+  }
+  have_edges = 0;
+  rc = ag_out_commit(&nodes, err);
+  goto done;
+nomem:
+  rc = ag_err_set(err, AG_ENOMEM, path, 0, 0, "out of memory");
+done:
+  if (have_edges) ag_out_abort(&edges);
   ag_buf_destroy(&name);
   return rc;
 }
 
 int ag_graph_write(const ag_graph *g, const char *path, ag_format format,
                    ag_error *err) {
-  ag_buf out;
-  ag_buf_init(&out);
   if (format == AG_FORMAT_UNKNOWN) format = ag_format_from_path(path);
   if (format == AG_FORMAT_CSV) return write_csv_pair(g, path, err);
-  int rc = render(g, format, &out, err);
-  if (rc == AG_EUSAGE && err) snprintf(err->file, sizeof err->file, "%s", path);
-  if (!rc) rc = ag_write_atomic(path, out.data ? out.data : "", out.len, err);
-  ag_buf_destroy(&out);
-  return rc;
+  /* a format this build cannot write is an error before any file is made */
+  if (format == AG_FORMAT_UNKNOWN || (format == AG_FORMAT_HTML && !ag_html_available())) {
+    ag_buf none;
+    ag_buf_init(&none);
+    int rc = render(g, format, &none, err);
+    ag_buf_destroy(&none);
+    if (rc == AG_EUSAGE && err) snprintf(err->file, sizeof err->file, "%s", path);
+    return rc;
+  }
+  ag_out o;
+  int rc = ag_out_open(&o, path, err);
+  if (rc) return rc;
+  if ((rc = render_to(g, format, &o, err))) {
+    if (rc == AG_EUSAGE && err) snprintf(err->file, sizeof err->file, "%s", path);
+    return rc;
+  }
+  return ag_out_commit(&o, err);
 }
 
 int ag_graph_write_stream(const ag_graph *g, FILE *f, ag_format format,
                           ag_error *err) {
   ag_buf out;
   ag_buf_init(&out);
+  out.sink = f;
   int rc = render(g, format, &out, err);
-  if (!rc && (fwrite(out.data, 1, out.len, f) != out.len || fflush(f) != 0))
+  if (!rc && (ag_buf_drain(&out) || fflush(f) != 0))
     rc = ag_err_set(err, AG_EIO, NULL, 0, 0, "cannot write output");
   ag_buf_destroy(&out);
   return rc;

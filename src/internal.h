@@ -31,7 +31,17 @@ int ag_grow(void **arr, size_t *cap, size_t need, size_t size);
 typedef struct ag_buf {
   char *data;
   size_t len, cap;
+  /* A buffer with a sink writes what it holds there once it passes
+   * AG_SINK_CHUNK bytes, and starts again empty: writers that only append
+   * then stream.  sink_bad is set when a write fails. */
+  FILE *sink;
+  int sink_bad;
 } ag_buf;
+
+#define AG_SINK_CHUNK (1u << 20)
+
+/* Write what b holds to its sink now; 0, or -1 when a write ever failed. */
+int ag_buf_drain(ag_buf *b);
 
 void ag_buf_init(ag_buf *b);
 void ag_buf_destroy(ag_buf *b);
@@ -81,6 +91,24 @@ int ag_squeeze(ag_buf *b, const char *s, size_t n, size_t max);
 
 /* Write the content of buf to path atomically (temp file + rename). */
 int ag_write_atomic(const char *path, const char *data, size_t n, ag_error *err);
+
+/* An output file written in pieces: to a temporary file beside path that is
+ * renamed over it at the end ("-" is stdout, and a FIFO or device is
+ * written directly).  Nothing is left half-written: on any error the
+ * temporary file goes. */
+typedef struct ag_out {
+  char *path;  /* the output's path */
+  char *tmp;   /* the temporary file, or NULL */
+  FILE *f;
+  int closed;
+} ag_out;
+int ag_out_open(ag_out *o, const char *path, ag_error *err);
+/* Flush and close (the temporary file); an error discards it. */
+int ag_out_close(ag_out *o, ag_error *err);
+/* Close if still open, then rename the temporary file over the path. */
+int ag_out_commit(ag_out *o, ag_error *err);
+/* Discard: close and remove the temporary file. */
+void ag_out_abort(ag_out *o);
 
 /* Read a whole file (path "-" = stdin); caller frees *out. */
 int ag_read_file(const char *path, char **out, size_t *len, ag_error *err);

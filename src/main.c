@@ -660,8 +660,8 @@ static int merge_shards(const args *a, ag_extractor *ex) {
 
 /* Load the rules, read the articles (or merge the shards) and build the
  * (filtered, measured) graph. */
-static int build_graph(const args *a, ag_extract_options *opts, ag_rules **rules,
-                       ag_extractor **ex, ag_graph **g) {
+static int extract_graph(const args *a, ag_extract_options *opts, ag_rules **rules,
+                         ag_extractor **ex, ag_graph **g) {
   ag_error err;
   int status;
   ag_error_clear(&err);
@@ -683,11 +683,23 @@ static int build_graph(const args *a, ag_extract_options *opts, ag_rules **rules
   return EXIT_OK;
 }
 
+/* extract_graph, then free the extractor once the graph holds what it found
+ * (its counts go to *c), so the two are not in memory at once while the
+ * outputs are written. */
+static int build_graph(const args *a, ag_extract_options *opts, ag_rules **rules,
+                       ag_graph **g, ag_extract_counts *c) {
+  ag_extractor *ex = NULL;
+  int status = extract_graph(a, opts, rules, &ex, g);
+  if (ex) ag_extractor_get_counts(ex, c);
+  ag_extractor_free(ex);
+  return status;
+}
+
 /* extract, and merge (the same but for where the articles come from). */
 static int cmd_extract(const args *a) {
   ag_rules *rules = NULL;
-  ag_extractor *ex = NULL;
   ag_graph *g = NULL;
+  ag_extract_counts c;
   ag_extract_options opts = AG_EXTRACT_OPTIONS_INIT;
   ag_format *formats = calloc(a->noutputs + 1, sizeof *formats);
   int status;
@@ -700,16 +712,13 @@ static int cmd_extract(const args *a) {
   for (size_t i = 0; i < a->noutputs; i++)
     opts.provenance |= formats[i] == AG_FORMAT_JSONL;
   if (a->format && ag_format_from_name(a->format) == AG_FORMAT_JSONL) opts.provenance = 1;
-  if ((status = build_graph(a, &opts, &rules, &ex, &g))) goto done;
+  memset(&c, 0, sizeof c);
+  if ((status = build_graph(a, &opts, &rules, &g, &c))) goto done;
   if ((status = write_outputs(a, formats, g))) goto done;
   if (!a->quiet && a->command == CMD_MERGE) {
-    ag_extract_counts c;
-    ag_extractor_get_counts(ex, &c);
     fprintf(stderr, "actorgraph: merged %zu shards: %zu articles, %zu assertions -> %zu actors, %zu edges\n",
             a->npaths, c.articles, c.assertions, ag_graph_node_count(g), ag_graph_edge_count(g));
   } else if (!a->quiet) {
-    ag_extract_counts c;
-    ag_extractor_get_counts(ex, &c);
     fprintf(stderr,
             "actorgraph: %zu articles, %zu sentences, %zu mentions, %zu "
             "assertions (%zu negated, %zu hypothetical: %s) -> %zu actors, "
@@ -726,7 +735,6 @@ static int cmd_extract(const args *a) {
   }
 done:
   ag_graph_free(g);
-  ag_extractor_free(ex);
   ag_rules_free(rules);
   free(formats);
   return status;
@@ -734,7 +742,6 @@ done:
 
 static int cmd_stats(const args *a) {
   ag_rules *rules = NULL;
-  ag_extractor *ex = NULL;
   ag_graph *g = NULL;
   ag_extract_options opts = AG_EXTRACT_OPTIONS_INIT;
   ag_extract_counts c;
@@ -744,15 +751,14 @@ static int cmd_stats(const args *a) {
   ag_error_clear(&err);
   if (a->top && parse_count(a->top, "--top", &top)) return EXIT_USAGE;
   if (a->noutputs) return usage_error("stats writes no graph; use extract -o", a->outputs[0]);
-  if ((status = build_graph(a, &opts, &rules, &ex, &g))) goto done;
-  ag_extractor_get_counts(ex, &c);
+  memset(&c, 0, sizeof c);
+  if ((status = build_graph(a, &opts, &rules, &g, &c))) goto done;
   if (ag_graph_stats(g, &c, a->keep_modal, a->json, (size_t)top, stdout, &err)) {
     report(&err);
     status = EXIT_INPUT;
   }
 done:
   ag_graph_free(g);
-  ag_extractor_free(ex);
   ag_rules_free(rules);
   return status;
 }

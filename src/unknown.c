@@ -72,7 +72,7 @@ int ag_unknowns_get(ag_unknowns *u, const ag_rules *r, const char *name,
                     int type, size_t *index) {
   /* the lower-case name: on the stack when short, as names are */
   char small[256];
-  ag_buf key = {small, 0, sizeof small};
+  ag_buf key = {small, 0, sizeof small, NULL, 0};
   size_t i, n = strlen(name);
   int rc = 0;
   if (n >= sizeof small) {

@@ -83,12 +83,22 @@ void ag_buf_clear(ag_buf *b) {
   if (b->data) b->data[0] = '\0';
 }
 
+int ag_buf_drain(ag_buf *b) {
+  if (b->sink && b->len) {
+    if (fwrite(b->data, 1, b->len, b->sink) != b->len) b->sink_bad = 1;
+    b->len = 0;
+    b->data[0] = '\0';
+  }
+  return b->sink_bad ? -1 : 0;
+}
+
 int ag_buf_add(ag_buf *b, const char *s, size_t n) {
   if (n > SIZE_MAX - b->len - 1) return AG_ENOMEM;
   if (AG_GROW(b->data, b->cap, b->len + n + 1)) return AG_ENOMEM;
   if (n) memcpy(b->data + b->len, s, n);
   b->len += n;
   b->data[b->len] = '\0';
+  if (b->sink && b->len >= AG_SINK_CHUNK) ag_buf_drain(b);
   return 0;
 }
 
@@ -113,6 +123,7 @@ int ag_buf_printf(ag_buf *b, const char *fmt, ...) {
   vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
   va_end(ap);
   b->len += (size_t)n;
+  if (b->sink && b->len >= AG_SINK_CHUNK) ag_buf_drain(b);
   return 0;
 }
 
@@ -330,65 +341,100 @@ static int chmod_like_umask(const char *path) {
 
 /* /dev/null, a FIFO, a terminal: renaming over them would replace the
  * device with a file, so write to them directly. */
-static int write_special(const char *path, const char *data, size_t n,
-                         ag_error *err) {
-  FILE *f = fopen(path, "wb");
-  if (!f)
-    return ag_err_set(err, AG_EIO, path, 0, 0, "cannot open: %s",
-                      strerror(errno));
-  int bad = fwrite(data, 1, n, f) != n;
-  bad |= fclose(f) != 0;
-  if (bad)
-    return ag_err_set(err, AG_EIO, path, 0, 0, "cannot write: %s",
-                      strerror(errno));
+int ag_out_open(ag_out *o, const char *path, ag_error *err) {
+  memset(o, 0, sizeof *o);
+  if (!(o->path = ag_strdup(path))) return ag_err_set(err, AG_ENOMEM, path, 0, 0, "out of memory");
+  if (strcmp(path, "-") == 0) {
+    o->f = stdout;
+    return 0;
+  }
+  struct stat st;
+  if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+    /* a FIFO or a device: written directly */
+    if (!(o->f = fopen(path, "wb"))) {
+      int rc = ag_err_set(err, AG_EIO, path, 0, 0, "cannot open: %s", strerror(errno));
+      ag_out_abort(o);
+      return rc;
+    }
+    return 0;
+  }
+  ag_buf tmp;
+  ag_buf_init(&tmp);
+  if (ag_buf_printf(&tmp, "%s.tmp.XXXXXX", path)) {
+    ag_out_abort(o);
+    return ag_err_set(err, AG_ENOMEM, path, 0, 0, "out of memory");
+  }
+  int fd = mkstemp(tmp.data);
+  if (fd < 0) {
+    int rc = ag_err_set(err, AG_EIO, path, 0, 0, "cannot create: %s", strerror(errno));
+    ag_buf_destroy(&tmp);
+    ag_out_abort(o);
+    return rc;
+  }
+  o->tmp = tmp.data;
+  if (!(o->f = fdopen(fd, "wb"))) {
+    int rc = ag_err_set(err, AG_EIO, path, 0, 0, "cannot open: %s", strerror(errno));
+    close(fd);
+    ag_out_abort(o);
+    return rc;
+  }
   return 0;
+}
+
+int ag_out_close(ag_out *o, ag_error *err) {
+  if (o->closed) return 0;
+  int to_stdout = o->f == stdout;
+  int bad = fflush(o->f) != 0;
+  bad |= ferror(o->f) != 0;
+  if (!to_stdout) bad |= fclose(o->f) != 0;
+  o->f = NULL;
+  o->closed = 1;
+  if (!bad && o->tmp && chmod_like_umask(o->tmp)) bad = 1;
+  if (bad) {
+    int rc = ag_err_set(err, AG_EIO, to_stdout ? "<stdout>" : o->path, 0, 0,
+                        "cannot write: %s", strerror(errno));
+    ag_out_abort(o);
+    return rc;
+  }
+  return 0;
+}
+
+int ag_out_commit(ag_out *o, ag_error *err) {
+  int rc = ag_out_close(o, err);
+  if (rc) return rc;
+  if (o->tmp && rename(o->tmp, o->path) != 0) {
+    rc = ag_err_set(err, AG_EIO, o->path, 0, 0, "cannot write: %s", strerror(errno));
+    ag_out_abort(o);
+    return rc;
+  }
+  free(o->tmp);
+  o->tmp = NULL;
+  ag_out_abort(o);
+  return 0;
+}
+
+void ag_out_abort(ag_out *o) {
+  if (o->f && !o->closed && o->f != stdout) fclose(o->f);
+  o->f = NULL;
+  o->closed = 1;
+  if (o->tmp) unlink(o->tmp);
+  free(o->tmp);
+  free(o->path);
+  o->tmp = o->path = NULL;
 }
 
 int ag_write_atomic(const char *path, const char *data, size_t n,
                     ag_error *err) {
-  if (strcmp(path, "-") == 0) {
-    if (fwrite(data, 1, n, stdout) != n || fflush(stdout) != 0)
-      return ag_err_set(err, AG_EIO, "<stdout>", 0, 0, "cannot write: %s",
-                        strerror(errno));
-    return 0;
+  ag_out o;
+  int rc = ag_out_open(&o, path, err);
+  if (rc) return rc;
+  if (fwrite(data, 1, n, o.f) != n) {
+    rc = ag_err_set(err, AG_EIO, o.f == stdout ? "<stdout>" : path, 0, 0,
+                    "cannot write: %s", strerror(errno));
+    ag_out_abort(&o);
+    return rc;
   }
-  struct stat st;
-  if (stat(path, &st) == 0 && !S_ISREG(st.st_mode))
-    return write_special(path, data, n, err);
-  ag_buf tmp;
-  ag_buf_init(&tmp);
-  int rc = 0, fd = -1;
-  FILE *f = NULL;
-  if (ag_buf_printf(&tmp, "%s.tmp.XXXXXX", path)) {
-    rc = ag_err_set(err, AG_ENOMEM, path, 0, 0, "out of memory");
-    goto done;
-  }
-  fd = mkstemp(tmp.data);
-  if (fd < 0) {
-    rc = ag_err_set(err, AG_EIO, path, 0, 0, "cannot create: %s",
-                    strerror(errno));
-    goto done;
-  }
-  f = fdopen(fd, "wb");
-  if (!f) {
-    close(fd);
-    unlink(tmp.data);
-    rc = ag_err_set(err, AG_EIO, path, 0, 0, "cannot open: %s", strerror(errno));
-    goto done;
-  }
-  int bad = fwrite(data, 1, n, f) != n;
-  bad |= fflush(f) != 0;
-  bad |= ferror(f) != 0;
-  bad |= fclose(f) != 0;
-  if (!bad && chmod_like_umask(tmp.data)) bad = 1;
-  if (bad || rename(tmp.data, path) != 0) {
-    rc = ag_err_set(err, AG_EIO, path, 0, 0, "cannot write: %s",
-                    strerror(errno));
-    unlink(tmp.data);
-  }
-done:
-  ag_buf_destroy(&tmp);
-  return rc;
+  return ag_out_commit(&o, err);
 }
 
 int ag_read_file(const char *path, char **out, size_t *len, ag_error *err) {

@@ -1089,6 +1089,33 @@ run "$AG" extract -q -r "$T/an/rules.yaml" -o "$T/nodir/sub/g.graphml" "$T/an/do
 expect_rc "a missing directory: exit 1" 1
 expect_has "... says so" "$ERR" "nodir/sub/g.graphml: cannot create: No such file or directory"
 
+# ---- outputs bigger than the writer's buffer ------------------------------------
+
+# 40,000 records of one edge: its sources list every URL, some 1.5 MB of
+# GraphML, written in 1 MB pieces as it is rendered
+awk 'BEGIN { for (i = 0; i < 40000; i++)
+  printf "date 2023-01-01\nurl https://example.org/news/%06d\n\nAlpha hit Bravo.\n\f\n", i }' > "$T/many-records.txt"
+run "$AG" extract $AN -o "$T/big.graphml" "$T/many-records.txt"
+expect_rc "a 1.5 MB GraphML: exit 0" 0
+expect_graphml "... whole" "$T/big.graphml"
+expect_wellformed "... well-formed" "$T/big.graphml"
+expect_eq "... every one of the 40,000 sources, once" 40000 "$(grep -o 'example.org/news/[0-9]*' "$T/big.graphml" | sort -u | wc -l)"
+"$AG" extract $AN --format graphml -o - "$T/many-records.txt" > "$T/big-stdout.graphml" 2>"$ERR"
+expect_same "... the same bytes through stdout" "$T/big.graphml" "$T/big-stdout.graphml"
+run "$AG" extract $AN -o "$T/big.csv" "$T/many-records.txt"
+expect_eq "... and as a CSV pair (edges file, 40,000 sources)" 40000 "$(grep -o 'example.org/news/[0-9]*' "$T/big-edges.csv" | wc -l)"
+expect_lines "... (nodes file)" "$T/big-nodes.csv" 3
+# a write that fails half-way (the file size limit, 600 KB): an error, the
+# old output untouched, no temporary file left
+printf 'old output\n' > "$T/limited.graphml"
+RC=0
+(ulimit -f 600; trap '' XFSZ; exec "$AG" extract $AN -o "$T/limited.graphml" "$T/many-records.txt") >/dev/null 2>"$ERR" || RC=$?
+expect_rc "a write that fails half-way: exit 1" 1
+expect_has "... says so" "$ERR" "limited.graphml: cannot write"
+expect_eq "... the old output is untouched" "old output" "$(cat "$T/limited.graphml")"
+expect_eq "... no temporary file is left" "" "$(ls "$T" | grep 'limited.graphml.tmp' || true)"
+rm -f "$T/many-records.txt" "$T/big.graphml" "$T/big-stdout.graphml" "$T/big-edges.csv" "$T/big-nodes.csv"
+
 # ---- hostile rules ------------------------------------------------------------
 
 awk 'BEGIN { printf "classes:\n  X: "; for (i = 0; i < 100000; i++) printf "["; for (i = 0; i < 100000; i++) printf "]"; print "" }' > "$T/deep.yaml"
