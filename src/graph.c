@@ -637,7 +637,7 @@ int ag_extractor_add(ag_extractor *ex, const char *id, const char *text,
 
 /* Clean, tokenize and match w's text.  Reads only ex->r and ex->opts, so
  * any thread may run it. */
-static void match_work(const ag_extractor *ex, ag_work *w) {
+static void match_work(const ag_extractor *ex, ag_work *w, ag_match_scratch *scratch) {
   w->rc = 0;
   w->skipped = 0;
   w->clean = w->clean_id = NULL;
@@ -659,7 +659,7 @@ static void match_work(const ag_extractor *ex, ag_work *w) {
   }
   ag_unknowns_clear(&w->unk);
   ag_match_options mopts = {ex->opts.no_unknown ? NULL : &w->unk, ex->opts.trace,
-                            ex->opts.keep_modal, ex->opts.explain, w->off, w->date};
+                            ex->opts.keep_modal, ex->opts.explain, w->off, w->date, scratch};
   if (ex->opts.trace)
     fprintf(ex->opts.trace, "article %s%s%s\n", w->clean_id, w->date[0] ? " " : "", w->date);
   w->doc.max_sentence_tokens = ex->opts.max_sentence_tokens;
@@ -715,10 +715,25 @@ done:
   return rc;
 }
 
-/* The doc points into clean: forget both once the article is added. */
+/* The doc points into clean: forget both once the article is added.  A
+ * buffer a long article grew past BIG_BUFFER is given back, so that each of
+ * a batch's articles does not keep the room of the longest it ever held. */
+#define BIG_BUFFER ((size_t)16 << 10)
 static void work_release(ag_work *w) {
   w->doc.text = NULL;
   w->clean = w->clean_id = NULL;
+  if (w->rec.text.cap > BIG_BUFFER || w->cleanbuf.cap > BIG_BUFFER ||
+      w->doc.norm.cap > BIG_BUFFER || w->doc.cap_toks * sizeof *w->doc.toks > BIG_BUFFER ||
+      w->mr.scratch.cap_ids * sizeof(uint32_t) > BIG_BUFFER) {
+    size_t most = w->doc.max_sentence_tokens;
+    ag_buf_destroy(&w->rec.text);
+    ag_buf_destroy(&w->cleanbuf);
+    ag_doc_destroy(&w->doc);
+    ag_doc_init(&w->doc);
+    w->doc.max_sentence_tokens = most;
+    ag_match_result_destroy(&w->mr);
+    ag_match_result_init(&w->mr);
+  }
 }
 
 int ag_extractor_add_record(ag_extractor *ex, const char *id, const char *known_date,
@@ -730,7 +745,7 @@ int ag_extractor_add_record(ag_extractor *ex, const char *id, const char *known_
     return ag_err_set(err, AG_ENOMEM, id, 0, 0, "out of memory");
   w->known_date = known_date != NULL;
   snprintf(w->rec.date, sizeof w->rec.date, "%s", known_date ? known_date : "");
-  match_work(ex, w);
+  match_work(ex, w, NULL);
   int rc = add_work(ex, w, err);
   work_release(w);
   return rc;
@@ -822,6 +837,8 @@ typedef struct pool {
 static void *worker(void *arg) {
   pool *p = arg;
   unsigned long seen = 0;
+  ag_match_scratch scratch; /* this thread's matching buffers */
+  memset(&scratch, 0, sizeof scratch);
   pthread_mutex_lock(&p->lock);
   for (;;) {
     while (!p->quit && (p->generation == seen || p->next >= p->cur->n)) {
@@ -832,11 +849,12 @@ static void *worker(void *arg) {
     batch *b = p->cur;
     size_t i = p->next++;
     pthread_mutex_unlock(&p->lock);
-    match_work(p->ex, &b->works[i]);
+    match_work(p->ex, &b->works[i], &scratch);
     pthread_mutex_lock(&p->lock);
     if (++p->finished == b->n) pthread_cond_signal(&p->done);
   }
   pthread_mutex_unlock(&p->lock);
+  ag_match_scratch_destroy(&scratch);
   return NULL;
 }
 
@@ -851,12 +869,12 @@ static void dispatch(pool *p, batch *b) {
 
 /* The calling thread matches b's articles too, until none is left, then
  * waits for the workers' last ones. */
-static void finish_batch(pool *p, batch *b) {
+static void finish_batch(pool *p, batch *b, ag_match_scratch *scratch) {
   pthread_mutex_lock(&p->lock);
   while (p->cur == b && p->next < b->n) {
     size_t i = p->next++;
     pthread_mutex_unlock(&p->lock);
-    match_work(p->ex, &b->works[i]);
+    match_work(p->ex, &b->works[i], scratch);
     pthread_mutex_lock(&p->lock);
     p->finished++;
   }
@@ -892,6 +910,8 @@ int ag_extractor_add_paths(ag_extractor *ex, const ag_paths *paths,
   pool p = {ex, PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, PTHREAD_COND_INITIALIZER,
             NULL, 0, 0, 0, 0};
   pthread_t tid[AG_MAX_THREADS];
+  ag_match_scratch scratch; /* the calling thread's matching buffers */
+  memset(&scratch, 0, sizeof scratch);
   int started = 0, rc = alloc_batch(&bs[0], cap);
   if (!rc && threads > 1) rc = alloc_batch(&bs[1], cap);
   if (rc) {
@@ -901,7 +921,7 @@ int ag_extractor_add_paths(ag_extractor *ex, const ag_paths *paths,
   if (threads == 1) {
     /* one article at a time, all on the calling thread */
     while (!(rc = read_batch(ex, &f, &bs[0], cap, err)) && bs[0].n) {
-      match_work(ex, &bs[0].works[0]);
+      match_work(ex, &bs[0].works[0], NULL);
       if ((rc = add_batch(ex, &bs[0], &done_paths, progress, user, err))) break;
     }
     goto done;
@@ -920,10 +940,10 @@ int ag_extractor_add_paths(ag_extractor *ex, const ag_paths *paths,
     /* read the next batch while this one is matched, unless reading failed */
     b->n = 0;
     if (!rrc) rrc = read_batch(ex, &f, b, cap, err);
-    finish_batch(&p, a);
+    finish_batch(&p, a, &scratch);
     if (b->n) dispatch(&p, b);
     if ((rc = add_batch(ex, a, &done_paths, progress, user, err))) {
-      if (b->n) finish_batch(&p, b);
+      if (b->n) finish_batch(&p, b, &scratch);
       break;
     }
     batch *t = a;
@@ -942,6 +962,7 @@ done:
     for (; progress && done_paths < paths->n; done_paths++) progress(user, done_paths);
   free_batch(&bs[0], cap);
   free_batch(&bs[1], cap);
+  ag_match_scratch_destroy(&scratch);
   pthread_mutex_destroy(&p.lock);
   pthread_cond_destroy(&p.work);
   pthread_cond_destroy(&p.done);

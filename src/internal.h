@@ -645,7 +645,11 @@ typedef struct ag_match_options {
   int explain;           /* also trace near misses */
   size_t text_offset;    /* where doc's text starts in its file */
   const char *date;      /* the article's date, "" when unknown */
+  ag_match_scratch *scratch; /* buffers to use, or NULL: the result's own */
 } ag_match_options;
+
+/* Free a scratch's buffers (it can be used again). */
+void ag_match_scratch_destroy(ag_match_scratch *x);
 
 void ag_match_result_init(ag_match_result *m);
 void ag_match_result_destroy(ag_match_result *m);

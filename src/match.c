@@ -24,7 +24,7 @@
 
 void ag_match_result_init(ag_match_result *m) { memset(m, 0, sizeof *m); }
 
-static void scratch_free(ag_match_scratch *x) {
+void ag_match_scratch_destroy(ag_match_scratch *x) {
   free(x->ids);
   free(x->mention_at);
   free(x->cache);
@@ -39,12 +39,12 @@ static void scratch_free(ag_match_scratch *x) {
 static int scratch_ready(ag_match_scratch *x, const ag_rules *r, size_t n) {
   if (x->rules != r || x->npatterns != r->npatterns || x->nanchor_sets != r->nanchor_sets ||
       x->nby_id != r->anchors.nby_id) {
-    scratch_free(x);
+    ag_match_scratch_destroy(x);
     if (!(x->first_seen = calloc(AG_PBITS(r) + 1, sizeof *x->first_seen)) ||
         !(x->alast = calloc(r->nanchor_sets + 1, 1)) ||
         !(x->touched = malloc((r->nanchor_sets + 1) * sizeof *x->touched)) ||
         !(x->wstamp = calloc(r->anchors.nby_id + 1, sizeof *x->wstamp))) {
-      scratch_free(x);
+      ag_match_scratch_destroy(x);
       return AG_ENOMEM;
     }
     x->rules = r;
@@ -58,7 +58,7 @@ static int scratch_ready(ag_match_scratch *x, const ag_rules *r, size_t n) {
 void ag_match_result_destroy(ag_match_result *m) {
   free(m->mentions);
   free(m->asserts);
-  scratch_free(&m->scratch);
+  ag_match_scratch_destroy(&m->scratch);
   memset(m, 0, sizeof *m);
 }
 
@@ -1360,7 +1360,7 @@ static int match_sentence(mstate *st, ag_match_result *m, size_t sentence) {
 
 int ag_match_doc(const ag_rules *r, const ag_doc *doc, ag_match_result *m,
                  const ag_match_options *opts) {
-  ag_match_scratch *x = &m->scratch;
+  ag_match_scratch *x = opts->scratch ? opts->scratch : &m->scratch;
   if (scratch_ready(x, r, doc->ntoks)) return AG_ENOMEM;
   uint32_t *ids = x->ids;
   /* explain lists near misses of every pattern: no anchor filter there */
