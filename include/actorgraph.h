@@ -222,6 +222,10 @@ typedef struct ag_graph ag_graph;
  * ag_graph_free.  Vertices are sorted by actor id, edges by (source id,
  * relation, target id), so equal input gives equal graphs. */
 int ag_extractor_graph(ag_graph **out, const ag_extractor *ex, ag_error *err);
+/* The same, but the extractor hands what it found over to the graph as it
+ * is built, so the two are never both in memory: afterwards ex takes no
+ * more articles and no second graph (AG_EUSAGE); free it. */
+int ag_extractor_take_graph(ag_graph **out, ag_extractor *ex, ag_error *err);
 void ag_graph_free(ag_graph *graph);
 
 size_t ag_graph_node_count(const ag_graph *graph);

@@ -68,6 +68,7 @@ struct ag_extractor {
   ag_art art;          /* the record of the article being added */
   const ag_work *cur;  /* the article being added to the graph */
   ag_buf provenance;   /* JSON lines, when opts.provenance */
+  int spent;           /* ag_extractor_take_graph took what it found */
   ag_buf scratch;
 };
 
@@ -562,9 +563,17 @@ int ag_art_json(const ag_rules *r, const ag_art *a, ag_buf *b) {
   return rc;
 }
 
+/* After ag_extractor_take_graph an extractor takes no more articles. */
+static int spent(const ag_extractor *ex, ag_error *err) {
+  return ex->spent ? ag_err_set(err, AG_EUSAGE, NULL, 0, 0,
+                                "the extractor gave its graph away already")
+                   : 0;
+}
+
 int ag_extractor_add_art(ag_extractor *ex, ag_art *art, const char *line, size_t len,
                          ag_error *err) {
-  int rc = 0;
+  int rc = spent(ex, err);
+  if (rc) return rc;
   if (ex->opts.provenance && line && ag_buf_add(&ex->provenance, line, len))
     rc = AG_ENOMEM;
   if (!rc && art) rc = art_apply(ex, art);
@@ -739,6 +748,7 @@ static void work_release(ag_work *w) {
 int ag_extractor_add_record(ag_extractor *ex, const char *id, const char *known_date,
                             const char *text, size_t len, ag_error *err) {
   ag_work *w = &ex->one;
+  if (spent(ex, err)) return AG_EUSAGE;
   ag_buf_clear(&w->rec.id);
   ag_buf_clear(&w->rec.text);
   if (ag_buf_puts(&w->rec.id, id) || ag_buf_add(&w->rec.text, text, len))
@@ -901,6 +911,7 @@ static void free_batch(batch *b, size_t cap) {
 
 int ag_extractor_add_paths(ag_extractor *ex, const ag_paths *paths,
                            ag_progress_fn progress, void *user, ag_error *err) {
+  if (spent(ex, err)) return AG_EUSAGE;
   int threads = ex->opts.threads > 0 ? ex->opts.threads : ag_default_threads();
   if (threads > AG_MAX_THREADS) threads = AG_MAX_THREADS;
   if (ex->opts.trace) threads = 1; /* the trace is written while matching */
@@ -1004,15 +1015,15 @@ static const char *relation_color(const ag_relation *rel) {
 }
 
 
-static int set_vertex_attrs(igraph_t *g, const ag_extractor *ex,
-                            const size_t *order, size_t n) {
+static int set_vertex_attrs(igraph_t *g, ag_extractor *ex, const size_t *order, size_t n,
+                            int consume) {
   int rc = 0;
   ag_buf progs;
   ag_buf_init(&progs);
   const ag_rules *r = ex->r;
   for (size_t v = 0; v < n; v++) {
     const ag_actor *a = ag_actor_at(r, &ex->unk, order[v]);
-    const actor_stat *s = &ex->actors[order[v]];
+    actor_stat *s = &ex->actors[order[v]];
     igraph_integer_t i = (igraph_integer_t)v;
     double size = 10.0 + 6.0 * log2(1.0 + (double)s->mentions);
     IG(SETVAS(g, "id", i, a->id));
@@ -1025,6 +1036,7 @@ static int set_vertex_attrs(igraph_t *g, const ag_extractor *ex,
     IG(SETVAS(g, "first_seen", i, s->first));
     IG(SETVAS(g, "last_seen", i, s->last));
     IG(SETVAS(g, "aliases", i, s->aliases.data ? s->aliases.data : ""));
+    if (consume) ag_buf_destroy(&ex->actors[order[v]].aliases);
     IG(SETVAS(g, "country", i, a->country ? a->country : ""));
     IG(SETVAS(g, "affiliation", i,
               a->affiliation >= 0 ? r->actors[a->affiliation].id : ""));
@@ -1048,11 +1060,11 @@ done:
   return rc;
 }
 
-static int set_edge_attrs(igraph_t *g, const ag_extractor *ex,
-                          const size_t *order, size_t n) {
+static int set_edge_attrs(igraph_t *g, ag_extractor *ex, const size_t *order, size_t n,
+                          int consume) {
   int rc = 0;
   for (size_t k = 0; k < n; k++) {
-    const edge_rec *e = &ex->edges[order[k]];
+    edge_rec *e = &ex->edges[order[k]];
     const ag_relation *rel = &ex->r->rels[e->rel];
     igraph_integer_t i = (igraph_integer_t)k;
     IG(SETEAS(g, "relation", i, rel->name));
@@ -1082,18 +1094,40 @@ static int set_edge_attrs(igraph_t *g, const ag_extractor *ex,
     IG(SETEAS(g, "source_role", i, e->roles[0].data ? e->roles[0].data : ""));
     IG(SETEAS(g, "target_role", i, e->roles[1].data ? e->roles[1].data : ""));
     IG(SETEAN(g, "symmetric", i, rel->symmetric ? 1.0 : 0.0));
+    if (consume) { /* the graph has them now */
+      free(e->evidence);
+      e->evidence = NULL;
+      ag_buf_destroy(&e->sources);
+      ag_buf_destroy(&e->amounts);
+      ag_buf_destroy(&e->attributed);
+      ag_buf_destroy(&e->roles[0]);
+      ag_buf_destroy(&e->roles[1]);
+    }
   }
 done:
   return rc;
 }
 
+static int graph_build(ag_graph **out, ag_extractor *ex, int consume, ag_error *err);
+
 int ag_extractor_graph(ag_graph **out, const ag_extractor *ex, ag_error *err) {
+  /* builds from ex without changing it */
+  return graph_build(out, (ag_extractor *)ex, 0, err);
+}
+
+int ag_extractor_take_graph(ag_graph **out, ag_extractor *ex, ag_error *err) {
+  return graph_build(out, ex, 1, err);
+}
+
+static int graph_build(ag_graph **out, ag_extractor *ex, int consume, ag_error *err) {
   const ag_rules *r = ex->r;
+  *out = NULL;
+  int rc = spent(ex, err), have_ends = 0;
+  if (rc) return rc;
+  if (consume) ex->spent = 1;
   size_t *actor_order = NULL, *vertex_of = NULL, *edge_order = NULL, nv = 0;
   igraph_vector_int_t ends;
-  int rc = 0, have_ends = 0;
   ag_graph *g = calloc(1, sizeof *g);
-  *out = NULL;
   igraph_setup();
   igraph_reason[0] = '\0';
   size_t nactors = r->nactors + ex->unk.n;
@@ -1132,15 +1166,19 @@ int ag_extractor_graph(ag_graph **out, const ag_extractor *ex, ag_error *err) {
   IG(igraph_empty(&g->g, (igraph_integer_t)nv, IGRAPH_DIRECTED));
   g->live = 1;
   IG(igraph_add_edges(&g->g, &ends, NULL));
-  if ((rc = set_vertex_attrs(&g->g, ex, actor_order, nv)) ||
-      (rc = set_edge_attrs(&g->g, ex, edge_order, ex->nedges)))
+  if ((rc = set_vertex_attrs(&g->g, ex, actor_order, nv, consume)) ||
+      (rc = set_edge_attrs(&g->g, ex, edge_order, ex->nedges, consume)))
     goto done;
   if ((rc = ag_extract_options_check(r, &ex->opts, err)) ||
       (rc = ag_graph_filter(&g->g, r, &ex->opts, err)) || (rc = ag_graph_analyze(&g->g))) {
     if (rc == AG_EUSAGE) err = NULL; /* the message is set already */
     goto done;
   }
-  if (ex->provenance.len) {
+  if (ex->provenance.len && consume) {
+    g->nprovenance = ex->provenance.len;
+    g->provenance = ex->provenance.data; /* moved, not copied */
+    ag_buf_init(&ex->provenance);
+  } else if (ex->provenance.len) {
     if (!(g->provenance = ag_strndup(ex->provenance.data, ex->provenance.len))) {
       rc = AG_ENOMEM;
       goto done;

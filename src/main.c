@@ -676,7 +676,7 @@ static int extract_graph(const args *a, ag_extract_options *opts, ag_rules **rul
   }
   if ((status = a->command == CMD_MERGE ? merge_shards(a, *ex) : read_articles(a, *ex)))
     return status;
-  if (ag_extractor_graph(g, *ex, &err)) {
+  if (ag_extractor_take_graph(g, *ex, &err)) {
     report(&err);
     return EXIT_INPUT;
   }

@@ -12,7 +12,7 @@
 
 #define GOLDEN AG_SOURCE_DIR "/tests/golden"
 
-static ag_graph *extract(const char *rules_path, const char *dir) {
+static ag_graph *extract_with(const char *rules_path, const char *dir, int take) {
   ag_rules *r = NULL;
   ag_extractor *ex = NULL;
   ag_graph *g = NULL;
@@ -25,7 +25,19 @@ static ag_graph *extract(const char *rules_path, const char *dir) {
     goto done;
   for (size_t i = 0; i < paths.n; i++)
     if (ag_extractor_add_file(ex, paths.items[i], &err)) goto done;
-  ag_extractor_graph(&g, ex, &err);
+  if (take) {
+    ag_graph *again = NULL;
+    ag_error e2;
+    ag_error_clear(&e2);
+    ag_extractor_take_graph(&g, ex, &err);
+    /* a spent extractor gives no second graph and takes no more articles */
+    CHECK(ag_extractor_take_graph(&again, ex, &e2) == AG_EUSAGE && !again);
+    CHECK(ag_extractor_graph(&again, ex, &e2) == AG_EUSAGE && !again);
+    CHECK(ag_extractor_add(ex, "late", "Lazarus attacked Sony.", 22, &e2) == AG_EUSAGE);
+    CHECK(strstr(e2.message, "gave its graph away") != NULL);
+  } else {
+    ag_extractor_graph(&g, ex, &err);
+  }
 done:
   if (err.code) {
     char buf[1200];
@@ -36,6 +48,10 @@ done:
   ag_extractor_free(ex);
   ag_rules_free(r);
   return g;
+}
+
+static ag_graph *extract(const char *rules_path, const char *dir) {
+  return extract_with(rules_path, dir, 0);
 }
 
 static long find_edge(const igraph_t *g, const char *s, const char *rel,
@@ -171,6 +187,23 @@ static void test_determinism(const ag_graph *a) {
     ag_buf_clear(&y);
     CHECK(ag_write_dot(a, &x) == 0 && ag_write_dot(b, &y) == 0);
     CHECK(x.len == y.len && memcmp(x.data, y.data, x.len) == 0);
+  }
+  ag_buf_destroy(&x);
+  ag_buf_destroy(&y);
+  ag_graph_free(b);
+}
+
+/* Taking the graph (the extractor hands over what it found) gives the same
+ * graph as building it from the extractor. */
+static void test_take(const ag_graph *a) {
+  ag_graph *b = extract_with(GOLDEN "/rules.yaml", GOLDEN "/articles", 1);
+  ag_buf x, y;
+  ag_buf_init(&x);
+  ag_buf_init(&y);
+  CHECK(b != NULL);
+  if (b) {
+    CHECK(ag_write_graphml(a, &x) == 0 && ag_write_graphml(b, &y) == 0);
+    CHECK(x.len > 1000 && x.len == y.len && memcmp(x.data, y.data, x.len) == 0);
   }
   ag_buf_destroy(&x);
   ag_buf_destroy(&y);
@@ -339,6 +372,7 @@ int main(void) {
     golden(g, AG_FORMAT_DOT, "expected.dot");
     test_round_trip(g);
     test_determinism(g);
+    test_take(g);
     test_atomic(g);
   }
   test_escaping();
