@@ -53,6 +53,27 @@ static int is_word_cp(unsigned cp) {
   return 1;
 }
 
+/* ASCII byte classes, for the common case */
+enum { C_ALNUM = 1, C_SPACE = 2, C_UPPER = 4, C_LOWER = 8 };
+static const uint8_t ASCII_CLASS[256] = {
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 2, 2, 0, 0, 2, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0,
+    0, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5,
+    5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 0, 0, 0, 0, 0,
+    0, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9,
+    9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+};
+
 static int is_apostrophe(unsigned cp) { return cp == '\'' || cp == 0x2019; }
 static int is_digit(char c) { return c >= '0' && c <= '9'; }
 static int is_alpha(char c) {
@@ -133,10 +154,8 @@ static size_t scan_word(const char *s, size_t n, size_t i) {
     if (j - i >= 4) return j;
   }
   while (i < n) {
-    if (u[i] < 0x80 && (is_alpha(s[i]) || is_digit(s[i]))) {
-      i++; /* the common case, ASCII */
-      continue;
-    }
+    while (i < n && (ASCII_CLASS[u[i]] & C_ALNUM)) i++; /* the common case */
+    if (i >= n) break;
     unsigned cp = decode(u + i, n - i, &k);
     if (is_word_cp(cp)) {
       i += k;
@@ -189,6 +208,9 @@ static int tokenize(ag_doc *d) {
   int rc = 0;
   while (i < n) {
     unsigned cp;
+    /* runs of ASCII spaces and tabs */
+    while (i < n && (u[i] == ' ' || u[i] == '\t')) i++;
+    if (i >= n) break;
     if (u[i] < 0x80) cp = u[i], k = 1;
     else cp = decode(u + i, n - i, &k);
     if (is_space_cp(cp)) {
