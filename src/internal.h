@@ -314,6 +314,7 @@ typedef struct ag_alias {
 } ag_alias;
 
 #define AG_MAX_ANCHORS 8
+#define AG_INDEXED_ANCHORS 3 /* the most selective: the ones checked */
 #define AG_NEED_LEVELS 4
 /* 64-bit words in a bit set of all patterns */
 #define AG_PBITS(r) (((r)->npatterns + 63) / 64)

@@ -525,8 +525,9 @@ static int cmp_str(const void *a, const void *b) {
 }
 
 /* The number of the anchor with the words of set: equal sets, as in the
- * many patterns anchored at "by", share one.  Its words go to the index
- * when it is new.  -1 out of memory. */
+ * many patterns anchored at "by", share one; ids maps the set's words,
+ * sorted and each ending in a newline (no token holds one), to it.  -1 out
+ * of memory. */
 static long anchor_id(ag_rules *r, ag_map *ids, const ag_map *set) {
   char **words = malloc((set->len ? set->len : 1) * sizeof *words);
   ag_buf key;
@@ -538,14 +539,12 @@ static long anchor_id(ag_rules *r, ag_map *ids, const ag_map *set) {
     if (set->keys[k]) words[n++] = set->keys[k];
   qsort(words, n, sizeof *words, cmp_str);
   for (size_t k = 0; k < n; k++)
-    if (ag_buf_add(&key, words[k], strlen(words[k]) + 1)) goto done;
+    if (ag_buf_puts(&key, words[k]) || ag_buf_putc(&key, '\n')) goto done;
   if (ag_map_get(ids, key.data ? key.data : "", key.len, &v)) {
     id = (long)v;
     goto done;
   }
   if (ag_map_put(ids, key.data ? key.data : "", key.len, r->nanchor_sets)) goto done;
-  for (size_t k = 0; k < n; k++)
-    if (index_add(&r->anchors, words[k], r->nanchor_sets)) goto done;
   id = (long)r->nanchor_sets++;
 done:
   ag_buf_destroy(&key);
@@ -563,16 +562,24 @@ static int anchor_before(const size_t *users, uint32_t x, uint32_t y) {
   return x < y;
 }
 
-static int order_anchors(ag_rules *r) {
+/* Order each pattern's anchor sets, keep the AG_INDEXED_ANCHORS first, and
+ * index the words of the sets kept (ids: see anchor_id). */
+static int order_anchors(ag_rules *r, const ag_map *ids) {
   /* per set: how many patterns have it, how many words it has */
   size_t *users = calloc(2 * r->nanchor_sets + 1, sizeof *users);
-  if (!users) return AG_ENOMEM;
+  uint8_t *kept = calloc(r->nanchor_sets + 1, 1);
+  int rc = 0;
+  if (!users || !kept) {
+    rc = AG_ENOMEM;
+    goto done;
+  }
   for (size_t a = 0; a < r->nanchors; a++) users[2 * r->anchor_of[a]]++;
-  for (size_t k = 0; k < r->anchors.nlists; k++)
-    for (size_t j = 1; j <= r->anchors.lists[k][0]; j++) users[2 * r->anchors.lists[k][j] + 1]++;
+  for (size_t k = 0; k < ids->cap; k++)
+    if (ids->keys[k]) /* the words of an ids key: a newline after each */
+      for (const char *w = ids->keys[k]; *w; w++) users[2 * ids->vals[k] + 1] += *w == '\n';
   for (size_t i = 0; i < r->nrels; i++)
     for (size_t j = 0; j < r->rels[i].npats; j++) {
-      const ag_pattern *p = &r->rels[i].pats[j];
+      ag_pattern *p = &r->rels[i].pats[j];
       uint32_t *a = r->anchor_of + p->anchor0;
       for (int k = 1; k < p->nanchors; k++) /* insertion sort: 8 at most */
         for (int q = k; q > 0 && anchor_before(users, a[q], a[q - 1]); q--) {
@@ -580,9 +587,26 @@ static int order_anchors(ag_rules *r) {
           a[q] = a[q - 1];
           a[q - 1] = t;
         }
+      /* the rest are common words: checking them costs more than it saves */
+      if (p->nanchors > AG_INDEXED_ANCHORS) p->nanchors = AG_INDEXED_ANCHORS;
+      for (int k = 0; k < p->nanchors; k++) kept[a[k]] = 1;
     }
+  ag_buf word;
+  ag_buf_init(&word);
+  for (size_t k = 0; k < ids->cap && !rc; k++)
+    if (ids->keys[k] && kept[ids->vals[k]])
+      for (const char *w = ids->keys[k]; *w && !rc;) {
+        const char *nl = strchr(w, '\n');
+        ag_buf_clear(&word);
+        rc = ag_buf_add(&word, w, (size_t)(nl - w)) ? AG_ENOMEM
+                                                    : index_add(&r->anchors, word.data, ids->vals[k]);
+        w = nl + 1;
+      }
+  ag_buf_destroy(&word);
+done:
   free(users);
-  return 0;
+  free(kept);
+  return rc;
 }
 
 int ag_anchor_index_build(ag_rules *r) {
@@ -608,9 +632,9 @@ int ag_anchor_index_build(ag_rules *r) {
         ag_map_destroy(&sets[a]);
       }
     }
-  ag_map_destroy(&ids);
   r->npatterns = gid;
-  if (!rc) rc = order_anchors(r);
+  if (!rc) rc = order_anchors(r, &ids);
+  ag_map_destroy(&ids);
   return rc;
 }
 

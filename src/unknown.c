@@ -15,6 +15,12 @@ void ag_unknowns_clear(ag_unknowns *u) {
     free(u->items[i].name);
   }
   u->n = 0;
+  /* a map an article with many names grew is given back: clearing visits
+   * every slot */
+  if (u->by_name.cap > 256) {
+    ag_map_destroy(&u->by_name);
+    ag_map_destroy(&u->ids);
+  }
   ag_map_clear(&u->by_name);
   ag_map_clear(&u->ids);
 }
