@@ -480,6 +480,10 @@ struct ag_rules {
    * any word; per level k, those that fill at most k slots (the last level:
    * any number) */
   uint64_t *anywhere_bits, *need_bits;
+  uint64_t *unanchored_bits;  /* patterns with no anchor set */
+  uint32_t *first_of_off;     /* per anchor set: where the patterns whose
+                                 first (most selective) set it is start in */
+  uint32_t *first_of;         /* ... this list of gids */
   size_t need_count[AG_NEED_LEVELS]; /* how many patterns each level has */
   ag_start_index starts;      /* first word -> the patterns (gid) that can start
                                  only at their first words */
@@ -623,7 +627,7 @@ typedef struct ag_match_scratch {
   size_t cap_mention_at;
   uint8_t *cache;         /* special-class cache, covered and literal flags */
   size_t cap_cache;
-  uint64_t *first_seen;   /* PBITS words */
+  uint64_t *first_seen;   /* 2 x PBITS words */
   uint8_t *alast;         /* per anchor set, all 0 between sentences */
   uint32_t *touched;      /* per anchor set */
   uint32_t *wstamp;       /* per anchor word id */

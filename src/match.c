@@ -40,7 +40,7 @@ static int scratch_ready(ag_match_scratch *x, const ag_rules *r, size_t n) {
   if (x->rules != r || x->npatterns != r->npatterns || x->nanchor_sets != r->nanchor_sets ||
       x->nby_id != r->anchors.nby_id) {
     ag_match_scratch_destroy(x);
-    if (!(x->first_seen = calloc(AG_PBITS(r) + 1, sizeof *x->first_seen)) ||
+    if (!(x->first_seen = calloc(2 * AG_PBITS(r) + 1, sizeof *x->first_seen)) ||
         !(x->alast = calloc(r->nanchor_sets + 1, 1)) ||
         !(x->touched = malloc((r->nanchor_sets + 1) * sizeof *x->touched)) ||
         !(x->wstamp = calloc(r->anchors.nby_id + 1, sizeof *x->wstamp))) {
@@ -99,7 +99,8 @@ typedef struct mstate {
                        was in */
   uint32_t stamp;   /* this sentence's */
   uint64_t *first_seen; /* per pattern (gid) that starts at given words:
-                           one is in the sentence (PBITS words) */
+                           one is in the sentence (PBITS words); then per
+                           anchored pattern: its first anchor set is */
   int marking;      /* record literal tokens (the pattern's own run only) */
   size_t nlive;     /* mentions in the sentence */
   struct history *hist; /* recent actors of the article, for coreference */
@@ -1207,8 +1208,9 @@ static void mark_patterns(const mstate *st, const ag_start_index *ix, uint64_t *
 /* The anchor sets of the sentence's words and where each is last seen;
  * returns how many (st->touched lists them).  From the end of the sentence,
  * each word once, so the first time a set is seen is its last place. */
-static size_t mark_anchors(const mstate *st, uint32_t stamp) {
-  const ag_start_index *ix = &st->r->anchors;
+static size_t mark_anchors(const mstate *st, uint32_t stamp, uint64_t *first_bits) {
+  const ag_rules *r = st->r;
+  const ag_start_index *ix = &r->anchors;
   size_t nt = 0;
   for (size_t pos = st->end; pos-- > st->first;) {
     uint32_t id = st->ids[pos];
@@ -1216,11 +1218,15 @@ static size_t mark_anchors(const mstate *st, uint32_t stamp) {
     st->wstamp[id] = stamp;
     const size_t *l = ix->lists[ix->by_id[id] - 1];
     uint8_t at = (uint8_t)(pos - st->first < 254 ? pos - st->first + 1 : 255);
-    for (size_t j = 1; j <= l[0]; j++)
-      if (!st->alast[l[j]]) {
-        st->alast[l[j]] = at;
-        st->touched[nt++] = (uint32_t)l[j];
-      }
+    for (size_t j = 1; j <= l[0]; j++) {
+      size_t a = l[j];
+      if (st->alast[a]) continue;
+      st->alast[a] = at;
+      st->touched[nt++] = (uint32_t)a;
+      /* the patterns whose most selective set this is can now be tried */
+      for (uint32_t k = r->first_of_off[a]; k < r->first_of_off[a + 1]; k++)
+        first_bits[r->first_of[k] / 64] |= (uint64_t)1 << (r->first_of[k] % 64);
+    }
   }
   return nt;
 }
@@ -1336,16 +1342,17 @@ static int match_sentence(mstate *st, ag_match_result *m, size_t sentence) {
                              : (st->nlive < AG_NEED_LEVELS ? st->nlive : AG_NEED_LEVELS - 1);
   if (r->need_count[level]) {
     const uint64_t *need = r->need_bits + level * nw;
-    size_t nt = st->alast ? mark_anchors(st, st->stamp) : 0;
-    memset(st->first_seen, 0, nw * sizeof *st->first_seen);
-    mark_patterns(st, &r->starts, st->first_seen);
+    uint64_t *first_seen = st->first_seen, *anchor_seen = st->first_seen + nw;
+    memset(first_seen, 0, 2 * nw * sizeof *first_seen);
+    size_t nt = st->alast ? mark_anchors(st, st->stamp, anchor_seen) : 0;
+    mark_patterns(st, &r->starts, first_seen);
     for (size_t w = 0; w < nw; w++) {
-      uint64_t todo = need[w] & (r->anywhere_bits[w] | st->first_seen[w]);
+      /* anchored patterns only with their most selective set seen (all of
+       * them when explaining) */
+      uint64_t todo = need[w] & (r->anywhere_bits[w] | first_seen[w]) &
+                      (st->alast ? r->unanchored_bits[w] | anchor_seen[w] : ~(uint64_t)0);
       for (; todo; todo &= todo - 1) {
         size_t gid = w * 64 + lowest_bit(todo);
-        const ag_pattern_ref *x = &r->prefs[gid];
-        /* most patterns stop here: their first anchor set is not seen */
-        if (st->alast && x->nanchors && !st->alast[r->anchor_of[x->anchor0]]) continue;
         int rc = try_pattern_everywhere(st, m, sfirst, gid, sentence, &nsubjects);
         if (rc) {
           clear_anchors(st, nt);

@@ -825,10 +825,24 @@ int ag_pattern_ids_build(ag_rules *r) {
     }
   size_t nw = AG_PBITS(r);
   if (!rc && (!(r->anywhere_bits = calloc(nw + 1, sizeof(uint64_t))) ||
-              !(r->need_bits = calloc(nw * AG_NEED_LEVELS + 1, sizeof(uint64_t)))))
+              !(r->unanchored_bits = calloc(nw + 1, sizeof(uint64_t))) ||
+              !(r->need_bits = calloc(nw * AG_NEED_LEVELS + 1, sizeof(uint64_t))) ||
+              !(r->first_of_off = calloc(r->nanchor_sets + 2, sizeof(uint32_t))) ||
+              !(r->first_of = calloc(r->npatterns + 1, sizeof(uint32_t)))))
     rc = AG_ENOMEM;
+  /* the patterns by their first anchor set (counting sort, in gid order) */
+  for (size_t gid = 0; !rc && gid < r->npatterns; gid++)
+    if (r->prefs[gid].nanchors) r->first_of_off[r->anchor_of[r->prefs[gid].anchor0] + 1]++;
+  for (size_t a = 0; !rc && a < r->nanchor_sets; a++) r->first_of_off[a + 1] += r->first_of_off[a];
+  uint32_t *cur = rc ? NULL : malloc((r->nanchor_sets + 1) * sizeof *cur);
+  if (!rc && !cur) rc = AG_ENOMEM;
+  if (!rc) memcpy(cur, r->first_of_off, (r->nanchor_sets + 1) * sizeof *cur);
+  for (size_t gid = 0; !rc && gid < r->npatterns; gid++)
+    if (r->prefs[gid].nanchors) r->first_of[cur[r->anchor_of[r->prefs[gid].anchor0]]++] = (uint32_t)gid;
+  free(cur);
   for (size_t gid = 0; !rc && gid < r->npatterns; gid++) {
     uint64_t bit = (uint64_t)1 << (gid % 64);
+    if (!r->prefs[gid].nanchors) r->unanchored_bits[gid / 64] |= bit;
     if (r->prefs[gid].first_any) r->anywhere_bits[gid / 64] |= bit;
     for (size_t k = 0; k < AG_NEED_LEVELS; k++)
       if (r->prefs[gid].min_mentions <= k || k == AG_NEED_LEVELS - 1) {

@@ -1305,6 +1305,9 @@ void ag_rules_free(ag_rules *r) {
   free(r->anaphora_off);
   free(r->anaphora_by_first);
   free(r->anywhere_bits);
+  free(r->unanchored_bits);
+  free(r->first_of_off);
+  free(r->first_of);
   free(r->need_bits);
   ag_map_destroy(&r->vocab);
   free(r->vocab_slots);
