@@ -644,6 +644,9 @@ int ag_extractor_add(ag_extractor *ex, const char *id, const char *text,
   return ag_extractor_add_record(ex, id, NULL, text, len, err);
 }
 
+_Static_assert(sizeof ((ag_work *)0)->date == sizeof ((ag_record *)0)->date,
+               "an article's date is copied whole from its record");
+
 /* Clean, tokenize and match w's text.  Reads only ex->r and ex->opts, so
  * any thread may run it. */
 static void match_work(const ag_extractor *ex, ag_work *w, ag_match_scratch *scratch) {
@@ -660,7 +663,7 @@ static void match_work(const ag_extractor *ex, ag_work *w, ag_match_scratch *scr
   w->clean_len = w->cleanbuf.len;
   w->clean_id = w->idbuf.data;
   w->off = 0;
-  if (w->known_date) snprintf(w->date, sizeof w->date, "%s", w->rec.date);
+  if (w->known_date) memcpy(w->date, w->rec.date, sizeof w->date); /* both char[11] */
   else w->off = ag_article_date(w->clean, w->clean_len, w->date);
   if (!ag_date_in_window(w->date, ex->opts.since, ex->opts.until)) {
     w->skipped = 1;

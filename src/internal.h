@@ -502,7 +502,8 @@ struct ag_rules {
   uint32_t *alias_longest;    /* per id: longest alias starting with it */
   uint32_t *alias_lens;       /* per id: bit n - 1 set when an alias of n words
                                  starts with it (bit 31: of 32 or more) */
-  uint32_t *alias_slots;      /* hash of word id sequences -> first alias + 1 */
+  uint32_t *alias_slots;      /* hash of word id sequences -> first alias + 1,
+                                 then that hash: 2 per slot */
   size_t alias_cap;
   /* the class start indexes turned around, so one word's entries are
    * together: for id < nlow, word_classes[class_off[id] .. class_off[id + 1])

@@ -1079,11 +1079,27 @@ static const char *const WORDS[AG_W_COUNT] = {
     "to", "that", ".", ";", ":", "--", "but", "while", "although", "though",
     "\"", "de", "del", "&", "the"};
 
+/* The hash of the packed vocabulary: eight bytes at a time (a word is
+ * hashed once per token of every article). */
+static uint32_t word_hash(const char *w, size_t n) {
+  uint64_t h = 0x9E3779B97F4A7C15ull ^ n, x;
+  for (; n >= 8; w += 8, n -= 8) {
+    memcpy(&x, w, 8);
+    h = (h ^ x) * 0xFF51AFD7ED558CCDull;
+    h ^= h >> 32;
+  }
+  x = 0;
+  memcpy(&x, w, n);
+  h = (h ^ x) * 0xC4CEB9FE1A85EC53ull;
+  h ^= h >> 29;
+  return (uint32_t)h;
+}
+
 uint32_t ag_word_id(const ag_rules *r, const char *w, size_t n) {
   size_t id;
   if (!r->vocab_cap) /* still loading */
     return ag_map_get(&r->vocab, w, n, &id) ? (uint32_t)id : AG_W_NONE;
-  uint32_t h = (uint32_t)ag_hash_bytes(w, n);
+  uint32_t h = word_hash(w, n);
   for (size_t i = h & (r->vocab_cap - 1); r->vocab_slots[i].id; i = (i + 1) & (r->vocab_cap - 1)) {
     const ag_vocab_slot *x = &r->vocab_slots[i];
     if (x->hash == h && x->len == n && memcmp(r->vocab_text + x->off, w, n) == 0) return x->id;
@@ -1104,7 +1120,7 @@ static int vocab_pack(ag_rules *r) {
   for (size_t k = 0; k < m->cap; k++) {
     if (!m->keys[k]) continue;
     size_t n = strlen(m->keys[k]);
-    uint32_t h = (uint32_t)ag_hash_bytes(m->keys[k], n);
+    uint32_t h = word_hash(m->keys[k], n);
     size_t i = h & (cap - 1);
     while (r->vocab_slots[i].id) i = (i + 1) & (cap - 1);
     memcpy(r->vocab_text + off, m->keys[k], n + 1);
@@ -1132,10 +1148,12 @@ static int alias_is(const ag_alias *a, const uint32_t *ids, size_t n) {
 
 long ag_alias_lookup(const ag_rules *r, const uint32_t *ids, size_t n) {
   if (!r->alias_cap) return -1;
-  for (size_t i = ids_hash(ids, n) & (r->alias_cap - 1); r->alias_slots[i];
+  uint32_t h = ids_hash(ids, n);
+  /* the hash beside each slot: most probes end without reading an alias */
+  for (size_t i = h & (r->alias_cap - 1); r->alias_slots[2 * i];
        i = (i + 1) & (r->alias_cap - 1))
-    if (alias_is(&r->aliases[r->alias_slots[i] - 1], ids, n))
-      return (long)r->alias_slots[i] - 1;
+    if (r->alias_slots[2 * i + 1] == h && alias_is(&r->aliases[r->alias_slots[2 * i] - 1], ids, n))
+      return (long)r->alias_slots[2 * i] - 1;
   return -1;
 }
 
@@ -1144,14 +1162,16 @@ static int alias_table_build(ag_rules *r) {
   const ag_map *m = &r->alias_index;
   size_t cap = 16;
   while (cap < 2 * m->len + 2) cap *= 2;
-  if (!(r->alias_slots = calloc(cap, sizeof *r->alias_slots))) return AG_ENOMEM;
+  if (!(r->alias_slots = calloc(2 * cap, sizeof *r->alias_slots))) return AG_ENOMEM;
   r->alias_cap = cap;
   for (size_t k = 0; k < m->cap; k++) {
     if (!m->keys[k]) continue;
     const ag_alias *a = &r->aliases[m->vals[k]];
-    size_t i = ids_hash(a->ids, a->n) & (cap - 1);
-    while (r->alias_slots[i]) i = (i + 1) & (cap - 1);
-    r->alias_slots[i] = (uint32_t)m->vals[k] + 1;
+    uint32_t h = ids_hash(a->ids, a->n);
+    size_t i = h & (cap - 1);
+    while (r->alias_slots[2 * i]) i = (i + 1) & (cap - 1);
+    r->alias_slots[2 * i] = (uint32_t)m->vals[k] + 1;
+    r->alias_slots[2 * i + 1] = h;
   }
   return 0;
 }

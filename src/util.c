@@ -149,12 +149,12 @@ void ag_map_destroy(ag_map *m) {
 }
 
 void ag_map_clear(ag_map *m) {
-  if (!m->len) return;
-  for (size_t i = 0; i < m->cap; i++) {
-    free(m->keys[i]);
-    m->keys[i] = NULL;
-  }
-  m->len = 0;
+  for (size_t i = 0; i < m->cap && m->len; i++)
+    if (m->keys[i]) {
+      free(m->keys[i]);
+      m->keys[i] = NULL;
+      m->len--;
+    }
 }
 
 static size_t map_slot(const ag_map *m, const char *key, size_t n, uint32_t h) {
