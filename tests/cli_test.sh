@@ -1102,6 +1102,15 @@ expect_wellformed "... well-formed" "$T/big.graphml"
 expect_eq "... every one of the 40,000 sources, once" 40000 "$(grep -o 'example.org/news/[0-9]*' "$T/big.graphml" | sort -u | wc -l)"
 "$AG" extract $AN --format graphml -o - "$T/many-records.txt" > "$T/big-stdout.graphml" 2>"$ERR"
 expect_same "... the same bytes through stdout" "$T/big.graphml" "$T/big-stdout.graphml"
+run "$AG" extract $AN -o "$T/big.dot" -o "$T/big.gexf" -o "$T/big.json" "$T/many-records.txt"
+expect_rc "... as DOT, GEXF and JSON too: exit 0" 0
+expect_eq "... the DOT ends with its closing brace" "}" "$(tail -n 1 "$T/big.dot")"
+expect_eq "... the GEXF ends with its closing tag" "</gexf>" "$(tail -n 1 "$T/big.gexf")"
+expect_wellformed "... the GEXF is well-formed" "$T/big.gexf"
+if command -v python3 >/dev/null 2>&1; then
+  if python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); e=d["links"][0]; assert len(e["sources"].split(" | ")) == 40000' "$T/big.json"; then ok; else
+    bad "... the JSON loads, its edge lists all 40,000 sources" "python json.load" "$(head -c 300 "$T/big.json")"; fi
+fi
 run "$AG" extract $AN -o "$T/big.csv" "$T/many-records.txt"
 expect_eq "... and as a CSV pair (edges file, 40,000 sources)" 40000 "$(grep -o 'example.org/news/[0-9]*' "$T/big-edges.csv" | wc -l)"
 expect_lines "... (nodes file)" "$T/big-nodes.csv" 3
@@ -1114,7 +1123,8 @@ expect_rc "a write that fails half-way: exit 1" 1
 expect_has "... says so" "$ERR" "limited.graphml: cannot write"
 expect_eq "... the old output is untouched" "old output" "$(cat "$T/limited.graphml")"
 expect_eq "... no temporary file is left" "" "$(ls "$T" | grep 'limited.graphml.tmp' || true)"
-rm -f "$T/many-records.txt" "$T/big.graphml" "$T/big-stdout.graphml" "$T/big-edges.csv" "$T/big-nodes.csv"
+rm -f "$T/many-records.txt" "$T/big.graphml" "$T/big-stdout.graphml" "$T/big-edges.csv" "$T/big-nodes.csv" \
+  "$T/big.dot" "$T/big.gexf" "$T/big.json"
 
 # ---- hostile rules ------------------------------------------------------------
 
