@@ -504,6 +504,9 @@ struct ag_rules {
                                  starts with it (bit 31: of 32 or more) */
   uint32_t *alias_slots;      /* hash of word id sequences -> first alias + 1,
                                  then that hash: 2 per slot */
+  uint64_t *pair_slots;       /* the first two word ids of every alias of two
+                                 or more words (id << 32 | id), a set */
+  size_t pair_cap;
   size_t alias_cap;
   /* the class start indexes turned around, so one word's entries are
    * together: for id < nlow, word_classes[class_off[id] .. class_off[id + 1])
@@ -533,6 +536,8 @@ enum {
 /* The id of a lower-case word of n bytes, AG_W_NONE when no rule names it. */
 uint32_t ag_word_id(const ag_rules *r, const char *w, size_t n);
 /* The first alias (chained by next) whose words are ids[0..n), or -1. */
+/* Can an alias of two or more words start with these two word ids? */
+int ag_alias_pair(const ag_rules *r, uint32_t first, uint32_t second);
 long ag_alias_lookup(const ag_rules *r, const uint32_t *ids, size_t n);
 
 /* pattern.c */

@@ -530,6 +530,8 @@ static size_t alias_at(const mstate *st, size_t pos, size_t *len) {
   if (!longest) return 0;
   if (longest > st->end - pos) longest = st->end - pos;
   uint32_t lens = r->alias_lens[st->ids[pos]];
+  /* no alias of two words or more starts with these two: only one word */
+  if (longest >= 2 && !ag_alias_pair(r, st->ids[pos], st->ids[pos + 1])) longest = 1;
   for (size_t n = longest; n > 0; n--) {
     if (!(lens >> (n < 32 ? n - 1 : 31) & 1)) continue; /* no alias that long */
     long head = ag_alias_lookup(r, st->ids + pos, n);

@@ -1157,6 +1157,37 @@ long ag_alias_lookup(const ag_rules *r, const uint32_t *ids, size_t n) {
   return -1;
 }
 
+static size_t pair_hash(uint64_t key) {
+  key *= 0x9E3779B97F4A7C15ull;
+  return (size_t)(key >> 32);
+}
+
+int ag_alias_pair(const ag_rules *r, uint32_t first, uint32_t second) {
+  uint64_t key = (uint64_t)first << 32 | second;
+  if (!r->pair_cap) return 1;
+  for (size_t i = pair_hash(key) & (r->pair_cap - 1); r->pair_slots[i]; i = (i + 1) & (r->pair_cap - 1))
+    if (r->pair_slots[i] == key) return 1;
+  return 0;
+}
+
+/* The set of first word pairs of the aliases of two or more words. */
+static int pair_table_build(ag_rules *r) {
+  size_t cap = 16, n = 0;
+  for (size_t i = 0; i < r->naliases; i++) n += r->aliases[i].n >= 2;
+  while (cap < 2 * n + 2) cap *= 2;
+  if (!(r->pair_slots = calloc(cap, sizeof *r->pair_slots))) return AG_ENOMEM;
+  for (size_t i = 0; i < r->naliases; i++) {
+    const ag_alias *a = &r->aliases[i];
+    if (a->n < 2) continue;
+    uint64_t key = (uint64_t)a->ids[0] << 32 | a->ids[1];
+    size_t k = pair_hash(key) & (cap - 1);
+    while (r->pair_slots[k] && r->pair_slots[k] != key) k = (k + 1) & (cap - 1);
+    r->pair_slots[k] = key;
+  }
+  r->pair_cap = cap;
+  return 0;
+}
+
 /* alias_index by word ids: each alias text's first alias */
 static int alias_table_build(ag_rules *r) {
   const ag_map *m = &r->alias_index;
@@ -1214,7 +1245,7 @@ static int build_word_ids(ag_rules *r) {
     if (a->n > r->alias_longest[a->ids[0]]) r->alias_longest[a->ids[0]] = (uint32_t)a->n;
     r->alias_lens[a->ids[0]] |= (uint32_t)1 << (a->n < 32 ? a->n - 1 : 31);
   }
-  if ((rc = alias_table_build(r))) return rc;
+  if ((rc = alias_table_build(r)) || (rc = pair_table_build(r))) return rc;
   return vocab_pack(r);
 }
 
@@ -1340,6 +1371,7 @@ void ag_rules_free(ag_rules *r) {
   free(r->alias_longest);
   free(r->alias_lens);
   free(r->alias_slots);
+  free(r->pair_slots);
   ag_buf_destroy(&r->overrides);
   ag_buf_destroy(&r->warnings);
   free(r);

@@ -299,6 +299,33 @@ static void test_anchors(void) {
   ag_rules_free(r);
 }
 
+/* Aliases of several words are looked up only where their first two words
+ * stand together. */
+static void test_alias_pairs(void) {
+  static const char yaml[] =
+      "actors:\n"
+      "  - {id: nk, name: North Korea, type: state, aliases: [DPRK, North Korean regime of Kim]}\n"
+      "  - {id: sony, name: Sony, type: company, aliases: [Sony Pictures Entertainment]}\n"
+      "relations:\n"
+      "  - {name: attacked, patterns: [\"{source} attacked {target}\"]}\n";
+  ag_rules *r = NULL;
+  ag_error err;
+  CHECK(ag_rules_load_string(&r, yaml, strlen(yaml), "pairs", &err) == 0);
+  if (!r) return;
+  uint32_t north = ag_word_id(r, "north", 5), korea = ag_word_id(r, "korea", 5),
+           korean = ag_word_id(r, "korean", 6), sony = ag_word_id(r, "sony", 4),
+           pictures = ag_word_id(r, "pictures", 8);
+  CHECK(ag_alias_pair(r, north, korea) && ag_alias_pair(r, north, korean));
+  CHECK(ag_alias_pair(r, sony, pictures));
+  CHECK(!ag_alias_pair(r, north, sony) && !ag_alias_pair(r, korea, north));
+  CHECK(!ag_alias_pair(r, sony, AG_W_NONE));
+  CHECK_STR(edges_of(r, "The North Korean regime of Kim attacked Sony Pictures Entertainment."),
+            "nk attacked sony;");
+  CHECK_STR(edges_of(r, "North Korea attacked Sony."), "nk attacked sony;");
+  CHECK_STR(edges_of(r, "DPRK attacked Sony."), "nk attacked sony;");
+  ag_rules_free(r);
+}
+
 int main(void) {
   test_counts();
   test_errors();
@@ -306,5 +333,6 @@ int main(void) {
   test_aliases();
   test_frames();
   test_anchors();
+  test_alias_pairs();
   return check_summary("rules");
 }
