@@ -25,6 +25,28 @@ static int write_keys(ag_buf *b, const ag_attr_key *keys, size_t n, const char *
   return rc;
 }
 
+/* The opening of a <data> element, "      <data key=\"e_NAME\">". */
+static int data_open(ag_buf *b, char prefix, const char *name) {
+  char head[] = "      <data key=\"x_";
+  head[sizeof head - 3] = prefix;
+  int rc = ag_buf_add(b, head, sizeof head - 1);
+  if (!rc) rc = ag_buf_puts(b, name);
+  if (!rc) rc = ag_buf_add(b, "\">", 2);
+  return rc;
+}
+
+/* A whole number without printf: GraphML files are mostly such lines. */
+static int put_whole(ag_buf *b, double v) {
+  if (fabs(v) >= 1e15) return ag_buf_printf(b, "%.0f", v);
+  char digits[24];
+  long long x = llround(v);
+  size_t n = 0;
+  unsigned long long u = x < 0 ? (unsigned long long)(-(x + 1)) + 1 : (unsigned long long)x;
+  do digits[sizeof digits - ++n] = (char)('0' + u % 10); while ((u /= 10) && n < sizeof digits - 1);
+  if (x < 0) digits[sizeof digits - ++n] = '-';
+  return ag_buf_add(b, digits + sizeof digits - n, n);
+}
+
 /* One <data> line per attribute; empty strings and non-finite numbers are
  * left out rather than written as "" or NaN. */
 static int write_data(ag_buf *b, const igraph_t *g, const ag_attr_key *keys, size_t n,
@@ -35,23 +57,19 @@ static int write_data(ag_buf *b, const igraph_t *g, const ag_attr_key *keys, siz
     if (k->type == AG_ATTR_STRING) {
       const char *s = is_node ? VAS(g, k->name, id) : EAS(g, k->name, id);
       if (!s || !*s) continue;
-      rc = ag_buf_printf(b, "      <data key=\"%c_%s\">", prefix, k->name);
+      rc = data_open(b, prefix, k->name);
       if (!rc) rc = ag_xml_escape(b, s, 0);
-      if (!rc) rc = ag_buf_puts(b, "</data>\n");
     } else if (k->type == AG_ATTR_BOOL) {
       int v = is_node ? VAB(g, k->name, id) : EAB(g, k->name, id);
-      rc = ag_buf_printf(b, "      <data key=\"%c_%s\">%s</data>\n", prefix,
-                         k->name, v ? "true" : "false");
+      rc = data_open(b, prefix, k->name);
+      if (!rc) rc = ag_buf_puts(b, v ? "true" : "false");
     } else {
       double v = is_node ? VAN(g, k->name, id) : EAN(g, k->name, id);
       if (!isfinite(v)) continue;
-      if (k->type == AG_ATTR_INT)
-        rc = ag_buf_printf(b, "      <data key=\"%c_%s\">%.0f</data>\n", prefix,
-                           k->name, v);
-      else
-        rc = ag_buf_printf(b, "      <data key=\"%c_%s\">%.15g</data>\n",
-                           prefix, k->name, v);
+      rc = data_open(b, prefix, k->name);
+      if (!rc) rc = k->type == AG_ATTR_INT ? put_whole(b, v) : ag_buf_printf(b, "%.15g", v);
     }
+    if (!rc) rc = ag_buf_add(b, "</data>\n", 8);
   }
   return rc;
 }
