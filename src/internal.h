@@ -551,8 +551,10 @@ int ag_start_index_build(ag_start_index *ix, const ag_seq *alts, size_t n);
 void ag_start_index_destroy(ag_start_index *ix);
 /* The words seq can start with into *set; 0 when it can start anywhere. */
 int ag_seq_first_words(const ag_seq *seq, ag_map *set, int *any);
-/* Number the patterns and index their anchor words: a pattern whose anchor
- * words are all missing from a sentence cannot match there. */
+/* Number the patterns and find their anchor sets: words one of which every
+ * match passes through, so a pattern cannot match in a sentence that has no
+ * word of one of its sets.  The AG_INDEXED_ANCHORS most selective sets of
+ * each pattern are kept and their words indexed. */
 int ag_anchor_index_build(ag_rules *r);
 /* Give every word of the classes, patterns and anaphora an id in r->vocab and
  * build the id-indexed forms of the first-word and anchor indexes. */
