@@ -497,6 +497,7 @@ static int anchor_sets(const ag_seq *seq, ag_map *sets) {
     int r = first_from(seq, i, &set);
     if (r < 0) {
       ag_map_destroy(&set);
+      while (n > 0) ag_map_destroy(&sets[--n]);
       return -1;
     }
     if (r != FIRST_DONE) {
