@@ -117,6 +117,9 @@ static void work_init(ag_work *w) {
   ag_doc_init(&w->doc);
   ag_match_result_init(&w->mr);
   ag_unknowns_init(&w->unk);
+  /* an article's unknown actors are added under their names: most never
+   * need an id of their own */
+  w->unk.lazy_ids = 1;
 }
 
 static void work_destroy(ag_work *w) {

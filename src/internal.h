@@ -571,9 +571,15 @@ typedef struct ag_unknowns {
   size_t n, cap;
   ag_map by_name;   /* lower-case name -> i */
   ag_map ids;       /* slug -> i */
+  int lazy_ids;     /* items get their id only when ag_unknown_id asks ... */
+  size_t nids;      /* ... in order: items[0 .. nids) have theirs */
 } ag_unknowns;
 
 void ag_unknowns_init(ag_unknowns *u);
+/* The id of items[i], made now if the ids are lazy (NULL out of memory).
+ * Ids are made in item order, so they are the ones ag_unknowns_get would
+ * have made at once. */
+const char *ag_unknown_id(ag_unknowns *u, const ag_rules *r, size_t i);
 void ag_unknowns_destroy(ag_unknowns *u);
 /* Forget every actor, keeping the room. */
 void ag_unknowns_clear(ag_unknowns *u);

@@ -131,6 +131,19 @@ typedef struct history {
 
 #define ACTOR(st, i) ag_actor_at((st)->r, (st)->unk, (i))
 
+/* The id of actor i; an unknown actor's is made when first asked for (NULL
+ * out of memory). */
+static const char *actor_id(const mstate *st, size_t i) {
+  if (i < st->r->nactors) return st->r->actors[i].id;
+  return ag_unknown_id(st->unk, st->r, i - st->r->nactors);
+}
+
+/* The same for traces, which go on without an id. */
+static const char *trace_id(const mstate *st, size_t i) {
+  const char *id = actor_id(st, i);
+  return id ? id : "?";
+}
+
 /* The mentions of the current sentence: from index base of m's (none yet
  * is a NULL array, and NULL + 0 is undefined in C). */
 static ag_mention *mentions_from(ag_match_result *m, size_t base) {
@@ -947,8 +960,11 @@ static int emit(mstate *st, ag_match_result *m, size_t sfirst, size_t rel,
       x.tmention = mention_index(st, m, st->mlist[1][b]);
       /* the dictionary knows who belongs to whom: "the GRU, which is linked
        * to APT28" still gives APT28 affiliated-with GRU */
+      const char *sid = R->symmetric ? actor_id(st, x.source) : "",
+                 *tid = R->symmetric ? actor_id(st, x.target) : "";
+      if (!sid || !tid) return AG_ENOMEM;
       int swap = R->symmetric
-                     ? strcmp(ACTOR(st, x.source)->id, ACTOR(st, x.target)->id) > 0
+                     ? strcmp(sid, tid) > 0
                      : (long)rel == st->r->rel_affiliated && x.target < st->r->nactors &&
                            x.source < st->r->nactors &&
                            affiliated(st->r, x.target, x.source);
@@ -1059,7 +1075,7 @@ static void trace_sentence(const mstate *st, size_t sentence) {
   for (size_t i = st->first; i < st->end; i++) {
     const ag_mention *x = mention(st, i);
     if (!x) continue;
-    fprintf(st->trace, " %s%s%s=[", x->coref ? "~" : "", ACTOR(st, x->actor)->id,
+    fprintf(st->trace, " %s%s%s=[", x->coref ? "~" : "", trace_id(st, x->actor),
             ACTOR(st, x->actor)->unknown ? "?" : "");
     trace_text(st, x->first, x->end);
     const ag_token *a = &st->doc->toks[x->first], *b = &st->doc->toks[x->end - 1];
@@ -1069,7 +1085,7 @@ static void trace_sentence(const mstate *st, size_t sentence) {
 }
 
 static const char *slot_name(const mstate *st, size_t actor) {
-  return actor == NO_ACTOR ? "(no actor)" : ACTOR(st, actor)->id;
+  return actor == NO_ACTOR ? "(no actor)" : trace_id(st, actor);
 }
 
 /* A pattern that would have matched with a type limit lifted or a plain
@@ -1108,8 +1124,8 @@ static void trace_match(const mstate *st, const ag_relation *R,
     for (size_t b = one ? a + 1 : 0; b < (one ? st->nlist[0] : st->nlist[1]); b++)
       fprintf(st->trace, "  %s %s %s %s  <- %s:%d \"%s\"\n",
               mod == AG_MOD_ASSERTED || st->keep_modal ? "+" : "-",
-              ACTOR(st, st->list[0][a])->id, R->name,
-              ACTOR(st, st->list[one ? 0 : 1][b])->id, p->file, p->line, p->text);
+              trace_id(st, st->list[0][a]), R->name,
+              trace_id(st, st->list[one ? 0 : 1][b]), p->file, p->line, p->text);
   fprintf(st->trace, "    matched: ");
   trace_text(st, st->start, st->match_end);
   fprintf(st->trace, "\n");
@@ -1117,7 +1133,7 @@ static void trace_match(const mstate *st, const ag_relation *R,
     fprintf(st->trace, "    %s%s\n", notes[mod], st->keep_modal ? " (kept)" : " (dropped)");
   if (confidence < 1.0) fprintf(st->trace, "    hedged: confidence %.2f\n", confidence);
   if (st->has_amount) fprintf(st->trace, "    amount: %.15g %s\n", st->amount, st->currency);
-  if (st->reporter >= 0) fprintf(st->trace, "    attributed by: %s\n", ACTOR(st, st->reporter)->id);
+  if (st->reporter >= 0) fprintf(st->trace, "    attributed by: %s\n", trace_id(st, (size_t)st->reporter));
 }
 
 /* A common-noun actor opening an appositive describes the actor before it:

@@ -14,7 +14,7 @@ void ag_unknowns_clear(ag_unknowns *u) {
     free(u->items[i].id);
     free(u->items[i].name);
   }
-  u->n = 0;
+  u->n = u->nids = 0;
   /* a map an article with many names grew is given back: clearing visits
    * every slot */
   if (u->by_name.cap > 256) {
@@ -74,6 +74,19 @@ fail:
   return NULL;
 }
 
+const char *ag_unknown_id(ag_unknowns *u, const ag_rules *r, size_t i) {
+  for (; u->nids <= i && u->nids < u->n; u->nids++) {
+    ag_actor *a = &u->items[u->nids];
+    if (!(a->id = make_id(r, u, a->name))) return NULL;
+    if (ag_map_put(&u->ids, a->id, strlen(a->id), u->nids)) {
+      free(a->id);
+      a->id = NULL;
+      return NULL;
+    }
+  }
+  return i < u->n ? u->items[i].id : NULL;
+}
+
 int ag_unknowns_get(ag_unknowns *u, const ag_rules *r, const char *name,
                     int type, size_t *index) {
   /* the lower-case name: on the stack when short, as names are */
@@ -105,8 +118,8 @@ int ag_unknowns_get(ag_unknowns *u, const ag_rules *r, const char *name,
   a->affiliation = a->country_state = -1;
   a->unknown = 1;
   a->name = ag_strdup(name);
-  a->id = make_id(r, u, name);
-  if (!a->name || !a->id || ag_map_put(&u->ids, a->id, strlen(a->id), u->n) ||
+  if (!u->lazy_ids) a->id = make_id(r, u, name);
+  if (!a->name || (!u->lazy_ids && (!a->id || ag_map_put(&u->ids, a->id, strlen(a->id), u->n))) ||
       ag_map_put(&u->by_name, key.data, key.len, u->n)) {
     free(a->name);
     free(a->id);
@@ -114,6 +127,7 @@ int ag_unknowns_get(ag_unknowns *u, const ag_rules *r, const char *name,
     goto done;
   }
   *index = r->nactors + u->n++;
+  if (!u->lazy_ids) u->nids = u->n;
 done:
   if (key.data != small) ag_buf_destroy(&key);
   return rc;

@@ -326,6 +326,41 @@ static void test_alias_pairs(void) {
   ag_rules_free(r);
 }
 
+/* Unknown actors with lazy ids get the ids eager ones get: made in the
+ * order the actors were found, whatever order they are asked for in. */
+static void test_unknown_ids(void) {
+  static const char yaml[] = "actors:\n  - {id: ronin-bridge, name: Ronin Bridge, type: company}\n";
+  ag_rules *r = NULL;
+  ag_error err;
+  CHECK(ag_rules_load_string(&r, yaml, strlen(yaml), "unk", &err) == 0);
+  if (!r) return;
+  static const char *const names[] = {"Ronin Network", "Ronin-Network", "Ronin Bridge", "Sky Mavis"};
+  ag_unknowns eager, lazy;
+  ag_unknowns_init(&eager);
+  ag_unknowns_init(&lazy);
+  lazy.lazy_ids = 1;
+  size_t i;
+  for (size_t k = 0; k < 4; k++) {
+    CHECK(ag_unknowns_get(&eager, r, names[k], AG_TYPE_OTHER, &i) == 0 && i == r->nactors + k);
+    CHECK(ag_unknowns_get(&lazy, r, names[k], AG_TYPE_OTHER, &i) == 0 && i == r->nactors + k);
+  }
+  CHECK(lazy.items[0].id == NULL); /* not made until asked for */
+  const char *last = ag_unknown_id(&lazy, r, 3); /* asked for the last first */
+  CHECK(last && strcmp(last, "sky-mavis") == 0);
+  for (size_t k = 0; k < 4; k++) {
+    const char *id = ag_unknown_id(&lazy, r, k);
+    CHECK(id && strcmp(id, eager.items[k].id) == 0);
+  }
+  CHECK_STR(eager.items[1].id, "ronin-network-2");
+  CHECK_STR(eager.items[2].id, "ronin-bridge-2"); /* the dictionary's id is taken */
+  CHECK(ag_unknown_id(&lazy, r, 4) == NULL);
+  ag_unknowns_clear(&lazy);
+  CHECK(lazy.n == 0 && lazy.nids == 0 && lazy.lazy_ids);
+  ag_unknowns_destroy(&eager);
+  ag_unknowns_destroy(&lazy);
+  ag_rules_free(r);
+}
+
 int main(void) {
   test_counts();
   test_errors();
@@ -334,5 +369,6 @@ int main(void) {
   test_frames();
   test_anchors();
   test_alias_pairs();
+  test_unknown_ids();
   return check_summary("rules");
 }
