@@ -497,8 +497,9 @@ struct ag_rules {
   char *vocab_text;           /* the words the slots point into */
   uint8_t *word_flags;        /* per id: AG_WF_* */
   uint32_t *anaphora_off;     /* per id: where its anaphora start in ... */
-  uint32_t *anaphora_by_first;/* ... this list of anaphora (index + 1) by
-                                 first word, in rule order */
+  uint32_t *anaphora_by_first;/* ... this list of anaphora by first word, in
+                                 rule order: index + 1, then the id of the
+                                 second word (0: a one-word anaphor) */
   uint32_t *alias_longest;    /* per id: longest alias starting with it */
   uint32_t *alias_lens;       /* per id: bit n - 1 set when an alias of n words
                                  starts with it (bit 31: of 32 or more) */

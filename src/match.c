@@ -710,8 +710,12 @@ static size_t anaphor_at(const mstate *st, size_t p, const ag_anaphor **which) {
   const ag_rules *r = st->r;
   if (p >= st->end || !(r->word_flags[st->ids[p]] & AG_WF_ANAPHOR)) return 0;
   uint32_t id = st->ids[p];
+  uint32_t next = p + 1 < st->end ? st->ids[p + 1] : AG_W_NONE;
   for (uint32_t i = r->anaphora_off[id]; i < r->anaphora_off[id + 1]; i++) {
-    const ag_anaphor *a = &r->anaphora[r->anaphora_by_first[i] - 1];
+    /* the second word, kept beside the entry, rules most out */
+    uint32_t second = r->anaphora_by_first[2 * i + 1];
+    if (second && second != next) continue;
+    const ag_anaphor *a = &r->anaphora[r->anaphora_by_first[2 * i] - 1];
     size_t k = 0;
     while (k < a->n && p + k < st->end && st->ids[p + k] == a->ids[k] &&
            (k > 0 || !st->covered[p - st->first]))

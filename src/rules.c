@@ -1230,15 +1230,16 @@ static int build_word_ids(ag_rules *r) {
     r->word_flags[r->anaphora[i].ids[0]] |= AG_WF_ANAPHOR;
   /* the anaphora by first word, in rule order (counting sort) */
   if (!(r->anaphora_off = calloc(r->nwords + 1, sizeof *r->anaphora_off)) ||
-      !(r->anaphora_by_first = calloc(r->nanaphora + 1, sizeof *r->anaphora_by_first)))
+      !(r->anaphora_by_first = calloc(2 * r->nanaphora + 1, sizeof *r->anaphora_by_first)))
     return AG_ENOMEM;
   for (size_t i = 0; i < r->nanaphora; i++) r->anaphora_off[r->anaphora[i].ids[0] + 1]++;
   for (size_t id = 0; id < r->nwords; id++) r->anaphora_off[id + 1] += r->anaphora_off[id];
   for (size_t i = 0; i < r->nanaphora; i++) {
     uint32_t first = r->anaphora[i].ids[0];
     size_t k = r->anaphora_off[first];
-    while (r->anaphora_by_first[k]) k++; /* slots fill in order; 0 is free */
-    r->anaphora_by_first[k] = (uint32_t)i + 1;
+    while (r->anaphora_by_first[2 * k]) k++; /* slots fill in order; 0 is free */
+    r->anaphora_by_first[2 * k] = (uint32_t)i + 1;
+    r->anaphora_by_first[2 * k + 1] = r->anaphora[i].n > 1 ? r->anaphora[i].ids[1] : 0;
   }
   for (size_t i = 0; i < r->naliases; i++) {
     const ag_alias *a = &r->aliases[i];
