@@ -243,7 +243,10 @@ static int next_text(ag_reader *r, ag_record *rec, ag_error *err) {
     size_t sep = 0, after = 0;
     int found = 0;
     for (size_t i = r->scan > r->pos ? r->scan : r->pos; i < r->buf.len; i++) {
-      if (d[i] != '\f' || (i > r->pos && d[i - 1] != '\n')) continue;
+      const char *ff = memchr(d + i, '\f', r->buf.len - i); /* the next form feed */
+      if (!ff) break;
+      i = (size_t)(ff - d);
+      if (i > r->pos && d[i - 1] != '\n') continue;
       size_t j = i + 1;
       if (j < r->buf.len && d[j] == '\r') j++;
       if (j < r->buf.len && d[j] == '\n') {
