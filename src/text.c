@@ -122,7 +122,8 @@ static int push_token(ag_doc *d, size_t start, size_t len, const char *norm,
   const unsigned char *src = (const unsigned char *)d->text + start;
   size_t k;
   unsigned cp0 = src[0] < 0x80 ? src[0] : decode(src, len, &k);
-  uint16_t flags = is_word_cp(cp0) ? AG_TOK_WORD : AG_TOK_PUNCT;
+  uint16_t flags = (cp0 < 0x80 ? ASCII_CLASS[cp0] & C_ALNUM : is_word_cp(cp0)) ? AG_TOK_WORD
+                                                                             : AG_TOK_PUNCT;
   if (cp0 >= 'A' && cp0 <= 'Z') flags |= AG_TOK_CAP;
   if (cp0 >= '0' && cp0 <= '9') flags |= AG_TOK_NUMBER;
   if (letters >= 2 && upper == letters) flags |= AG_TOK_ALLCAPS;
@@ -284,17 +285,21 @@ static const char *const ABBREVIATIONS[] = {
 
 static int is_abbreviation(const char *w) {
   for (size_t i = 0; ABBREVIATIONS[i]; i++)
-    if (strcmp(w, ABBREVIATIONS[i]) == 0) return 1;
+    if (w[0] == ABBREVIATIONS[i][0] && strcmp(w, ABBREVIATIONS[i]) == 0) return 1;
   /* a single-letter initial: "J. Smith" */
   return is_alpha(w[0]) && w[1] == '\0';
 }
 
+/* it, he, she, they, we */
 static int is_pronoun(const char *w) {
-  static const char *const P[] = {"it", "he", "she", "they", "we", NULL};
-  if (!w[0] || !w[1] || (w[2] && w[3] && w[4])) return 0; /* 2 to 4 letters */
-  for (int i = 0; P[i]; i++)
-    if (strcmp(w, P[i]) == 0) return 1;
-  return 0;
+  switch (w[0]) {
+    case 'i': return w[1] == 't' && !w[2];
+    case 'h': return w[1] == 'e' && !w[2];
+    case 'w': return w[1] == 'e' && !w[2];
+    case 's': return w[1] == 'h' && w[2] == 'e' && !w[3];
+    case 't': return w[1] == 'h' && w[2] == 'e' && w[3] == 'y' && !w[4];
+    default: return 0;
+  }
 }
 
 
