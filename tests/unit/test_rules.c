@@ -208,6 +208,14 @@ static const char *edges_of(ag_rules *r, const char *text) {
   return got;
 }
 
+/* Rules from YAML text, checked to load (NULL when they do not). */
+static ag_rules *rules_from(const char *yaml, const char *name) {
+  ag_rules *r = NULL;
+  ag_error err;
+  CHECK(ag_rules_load_string(&r, yaml, strlen(yaml), name, &err) == 0);
+  return r;
+}
+
 static void test_frames(void) {
   const char *yaml =
       "actors:\n"
@@ -229,9 +237,7 @@ static void test_frames(void) {
       {"$81 million was stolen from Bangladesh Bank by Lazarus.", "lazarus stole-from bb;"},
       {"The theft of $81 million from Bangladesh Bank by Lazarus was huge.", "lazarus stole-from bb;"},
   };
-  ag_rules *r = NULL;
-  ag_error err;
-  CHECK(ag_rules_load_string(&r, yaml, strlen(yaml), "frames", &err) == 0);
+  ag_rules *r = rules_from(yaml, "frames");
   if (!r) return;
   ag_rules_counts c;
   ag_rules_get_counts(r, &c);
@@ -260,9 +266,7 @@ static void test_anchors(void) {
       "    patterns: [\"{source} (stole|took) ...3 from {target}\"]\n"
       "  - name: attacked\n"
       "    patterns: [\"{source} (then)? $HACK {target}\"]\n";
-  ag_rules *r = NULL;
-  ag_error err;
-  CHECK(ag_rules_load_string(&r, yaml, strlen(yaml), "anchors", &err) == 0);
+  ag_rules *r = rules_from(yaml, "anchors");
   if (!r) return;
   CHECK(r->npatterns == 4);
   CHECK(r->rels[0].pats[0].anchored);     /* "met" after the gap */
@@ -308,9 +312,7 @@ static void test_alias_pairs(void) {
       "  - {id: sony, name: Sony, type: company, aliases: [Sony Pictures Entertainment]}\n"
       "relations:\n"
       "  - {name: attacked, patterns: [\"{source} attacked {target}\"]}\n";
-  ag_rules *r = NULL;
-  ag_error err;
-  CHECK(ag_rules_load_string(&r, yaml, strlen(yaml), "pairs", &err) == 0);
+  ag_rules *r = rules_from(yaml, "pairs");
   if (!r) return;
   uint32_t north = ag_word_id(r, "north", 5), korea = ag_word_id(r, "korea", 5),
            korean = ag_word_id(r, "korean", 6), sony = ag_word_id(r, "sony", 4),
@@ -330,9 +332,7 @@ static void test_alias_pairs(void) {
  * order the actors were found, whatever order they are asked for in. */
 static void test_unknown_ids(void) {
   static const char yaml[] = "actors:\n  - {id: ronin-bridge, name: Ronin Bridge, type: company}\n";
-  ag_rules *r = NULL;
-  ag_error err;
-  CHECK(ag_rules_load_string(&r, yaml, strlen(yaml), "unk", &err) == 0);
+  ag_rules *r = rules_from(yaml, "unk");
   if (!r) return;
   static const char *const names[] = {"Ronin Network", "Ronin-Network", "Ronin Bridge", "Sky Mavis"};
   ag_unknowns eager, lazy;
