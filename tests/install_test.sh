@@ -7,12 +7,7 @@
 set -u
 build=$(cd "$1" && pwd) || exit 2
 src=$(cd "$2" && pwd) || exit 2
-tmp=$(mktemp -d) || exit 1
-trap 'rm -rf "$tmp"' EXIT
-pass=0
-failed=0
-ok() { pass=$((pass + 1)); }
-bad() { failed=$((failed + 1)); echo "FAIL $*"; }
+. "$(dirname "$0")/lib.sh"
 check() { if eval "$2"; then ok; else bad "$1"; fi; }
 
 cmake --install "$build" --prefix "$tmp/p1" >"$tmp/install.log" 2>&1 ||
@@ -89,5 +84,4 @@ C
 else
   echo "skip: pkg-config or cc missing"
 fi
-echo "install: $pass passed, $failed failed"
-[ "$failed" = 0 ]
+summary install

@@ -8,12 +8,7 @@ set -u
 AG=$1
 R=$2
 EX=$3
-tmp=$(mktemp -d) || exit 1
-trap 'rm -rf "$tmp"' EXIT
-pass=0
-failed=0
-ok() { pass=$((pass + 1)); }
-bad() { failed=$((failed + 1)); echo "FAIL $*"; }
+. "$(dirname "$0")/lib.sh"
 same() { # name a b
   if cmp -s "$2" "$3"; then ok; else bad "$1: $(cmp "$2" "$3" 2>&1 | head -n 1)"; fi
 }
@@ -79,5 +74,4 @@ grep -q "none.jsonl: cannot open" "$tmp/err" && ok || bad "missing file message:
 "$AG" merge -q -r "$R" >/dev/null 2>"$tmp/err"
 [ $? = 2 ] && ok || bad "merge without shards is a usage error"
 
-echo "merge: $pass passed, $failed failed"
-[ "$failed" = 0 ]
+summary merge

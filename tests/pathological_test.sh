@@ -7,12 +7,7 @@
 #   pathological_test.sh ACTORGRAPH
 set -u
 AG=$1
-tmp=$(mktemp -d) || exit 1
-trap 'rm -rf "$tmp"' EXIT
-pass=0
-failed=0
-ok() { pass=$((pass + 1)); }
-bad() { failed=$((failed + 1)); echo "FAIL $*"; }
+. "$(dirname "$0")/lib.sh"
 
 cat > "$tmp/gaps.yaml" <<'YAML'
 actors:
@@ -64,5 +59,4 @@ if ! nm "$AG" 2>/dev/null | grep -q __asan_init; then
     bad "a million-token sentence did not finish in 120 s"
   fi
 fi
-echo "pathological: $pass passed, $failed failed"
-[ "$failed" = 0 ]
+summary pathological
