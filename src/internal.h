@@ -258,6 +258,8 @@ typedef struct ag_el {
 struct ag_seq {
   ag_el *els;
   size_t n;
+  int plain; /* class entries: only words, none optional ("state media"),
+                so a match is a comparison of word ids */
 };
 
 enum {
@@ -531,7 +533,9 @@ enum {
 };
 enum {
   AG_WF_PATTERN = 1, /* a literal of some relation pattern */
-  AG_WF_ANAPHOR = 2  /* the first word of an anaphor */
+  AG_WF_ANAPHOR = 2, /* the first word of an anaphor */
+  AG_WF_ANAPHOR_ALONE = 4,  /* ... of a one-word anaphor ("it") */
+  AG_WF_ANAPHOR_SECOND = 8  /* the second word of an anaphor */
 };
 
 /* The id of a lower-case word of n bytes, AG_W_NONE when no rule names it. */

@@ -207,12 +207,29 @@ static size_t class_at(const mstate *outer, long ci, size_t pos) {
   size_t buf[nw && c->index.nany ? nw + c->index.nany : 1];
   size_t n = candidates(&c->index, w, nw, buf, &cand);
   if (!n) return 0;
-  mstate st = *outer;
-  st.use_skip = 0;
-  st.marking = 0;
+  mstate st;
+  int copied = 0;
   size_t best = 0;
   for (size_t i = 0; i < n; i++) {
     const ag_seq *a = &c->alts[cand[i]];
+    if (a->plain) { /* most entries: words compared as ids */
+      if (a->n <= best || a->n > outer->end - pos) continue;
+      size_t k = 0;
+      for (; k < a->n; k++) {
+        const ag_el *e = &a->els[k];
+        size_t f = 0;
+        while (f < e->nforms && e->ids[f] != outer->ids[pos + k]) f++;
+        if (f == e->nforms) break;
+      }
+      if (k == a->n) best = a->n;
+      continue;
+    }
+    if (!copied) {
+      st = *outer;
+      st.use_skip = 0;
+      st.marking = 0;
+      copied = 1;
+    }
     st.budget = STEP_BUDGET;
     if (run(&st, a->els, a->n, 0, pos, NULL) && st.match_end - pos > best)
       best = st.match_end - pos;
@@ -711,6 +728,10 @@ static size_t anaphor_at(const mstate *st, size_t p, const ag_anaphor **which) {
   if (p >= st->end || !(r->word_flags[st->ids[p]] & AG_WF_ANAPHOR)) return 0;
   uint32_t id = st->ids[p];
   uint32_t next = p + 1 < st->end ? st->ids[p + 1] : AG_W_NONE;
+  /* "the" is the first word of many: most often none goes on with next */
+  if (!(r->word_flags[id] & AG_WF_ANAPHOR_ALONE) &&
+      !(r->word_flags[next] & AG_WF_ANAPHOR_SECOND))
+    return 0;
   for (uint32_t i = r->anaphora_off[id]; i < r->anaphora_off[id + 1]; i++) {
     /* the second word, kept beside the entry, rules most out */
     uint32_t second = r->anaphora_by_first[2 * i + 1];

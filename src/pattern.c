@@ -417,6 +417,10 @@ int ag_class_compile(ag_rules *r, size_t ci, ag_error *err) {
     /* re-fetch: compiling may not move r->classes, but keep it obvious */
     c = &r->classes[ci];
     if (rc) return rc;
+    ag_seq *a = &c->alts[i];
+    a->plain = a->n > 0;
+    for (size_t k = 0; k < a->n; k++)
+      if (a->els[k].kind != AG_EL_LIT || a->els[k].optional) a->plain = 0;
     c->nalts++;
   }
   c->state = 2;

@@ -1226,8 +1226,12 @@ static int build_word_ids(ag_rules *r) {
     const char *w = r->pattern_words.keys[k];
     if (w) r->word_flags[ag_word_id(r, w, strlen(w))] |= AG_WF_PATTERN;
   }
-  for (size_t i = 0; i < r->nanaphora; i++)
-    r->word_flags[r->anaphora[i].ids[0]] |= AG_WF_ANAPHOR;
+  for (size_t i = 0; i < r->nanaphora; i++) {
+    const ag_anaphor *a = &r->anaphora[i];
+    r->word_flags[a->ids[0]] |= AG_WF_ANAPHOR;
+    if (a->n == 1) r->word_flags[a->ids[0]] |= AG_WF_ANAPHOR_ALONE;
+    else r->word_flags[a->ids[1]] |= AG_WF_ANAPHOR_SECOND;
+  }
   /* the anaphora by first word, in rule order (counting sort) */
   if (!(r->anaphora_off = calloc(r->nwords + 1, sizeof *r->anaphora_off)) ||
       !(r->anaphora_by_first = calloc(2 * r->nanaphora + 1, sizeof *r->anaphora_by_first)))
