@@ -92,12 +92,44 @@ static int is_closing(const char *w) {
   return is_char(w, '"') || is_char(w, '\'') || is_char(w, ')') || is_char(w, ']');
 }
 
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define LITTLE_ENDIAN_WORDS 1 /* lower8's masks take the first bytes low */
+#else
+#define LITTLE_ENDIAN_WORDS 0
+#endif
+
+/* Lower-case n bytes of ASCII-or-UTF-8 text, eight at a time: readable
+ * bytes from in (a multiple of 8 at least n), room for as many at out.
+ * Into *upper whether two or more letters are capitals, into *lower whether
+ * any is a small letter. */
+static void lower8(const char *in, char *out, size_t n, int *upper, int *lower) {
+  const uint64_t H = 0x8080808080808080ull;
+  uint64_t low_seen = 0;
+  int ups = 0;
+  for (size_t i = 0; i < n; i += 8) {
+    uint64_t x, m = n - i >= 8 ? ~(uint64_t)0 : ((uint64_t)1 << (8 * (n - i))) - 1;
+    memcpy(&x, in + i, 8);
+    uint64_t h = x & ~H, ascii = ~x & H & m;
+    /* per byte: the high bit set when the byte is in A..Z (a..z) */
+    uint64_t up = (h + 0x3F3F3F3F3F3F3F3Full) & ~(h + 0x2525252525252525ull) & ascii;
+    uint64_t low = (h + 0x1F1F1F1F1F1F1F1Full) & ~(h + 0x0505050505050505ull) & ascii;
+    x |= up >> 2;
+    memcpy(out + i, &x, 8);
+    ups += (up != 0) + ((up & (up - 1)) != 0);
+    low_seen |= low;
+  }
+  *upper = ups >= 2;
+  *lower = low_seen != 0;
+}
+
+/* Push a token: text[start, start + len), its form norm of nlen bytes, of
+ * which readable bytes can be read (see lower8; 0: read byte by byte). */
 static int push_token(ag_doc *d, size_t start, size_t len, const char *norm,
-                      size_t nlen, uint16_t nl, uint32_t line_len) {
-  /* room for the token, its form, the form's NUL and the NUL an ag_buf
-   * keeps after len */
+                      size_t nlen, size_t readable, uint16_t nl, uint32_t line_len) {
+  /* room for the token, its form (in whole words of 8 bytes), the form's NUL
+   * and the NUL an ag_buf keeps after len */
   if (AG_GROW(d->toks, d->cap_toks, d->ntoks + 1) ||
-      AG_GROW(d->norm.data, d->norm.cap, d->norm.len + nlen + 2))
+      AG_GROW(d->norm.data, d->norm.cap, d->norm.len + nlen + 10))
     return AG_ENOMEM;
   ag_token *t = &d->toks[d->ntoks];
   t->start = (uint32_t)start;
@@ -105,17 +137,25 @@ static int push_token(ag_doc *d, size_t start, size_t len, const char *norm,
   t->norm = (uint32_t)d->norm.len;
   t->newlines = nl;
   t->line_len = line_len;
-  /* the lower-case form, counting letters and capitals on the way */
+  /* the lower-case form, noting capitals and small letters on the way */
   char *out = d->norm.data + d->norm.len;
-  size_t letters = 0, upper = 0;
-  for (size_t i = 0; i < nlen; i++) {
-    char c = norm[i];
-    if (c >= 'A' && c <= 'Z') {
-      upper++;
-      c = (char)(c + ('a' - 'A'));
+  int allcaps;
+  if (LITTLE_ENDIAN_WORDS && readable >= ((nlen + 7) & ~(size_t)7)) {
+    int upper, lower;
+    lower8(norm, out, nlen, &upper, &lower);
+    allcaps = upper && !lower;
+  } else {
+    size_t letters = 0, upper = 0;
+    for (size_t i = 0; i < nlen; i++) {
+      char c = norm[i];
+      if (c >= 'A' && c <= 'Z') {
+        upper++;
+        c = (char)(c + ('a' - 'A'));
+      }
+      letters += c >= 'a' && c <= 'z';
+      out[i] = c;
     }
-    letters += c >= 'a' && c <= 'z';
-    out[i] = c;
+    allcaps = letters >= 2 && upper == letters;
   }
   out[nlen] = out[nlen + 1] = '\0';
   d->norm.len += nlen + 1;
@@ -126,7 +166,7 @@ static int push_token(ag_doc *d, size_t start, size_t len, const char *norm,
                                                                              : AG_TOK_PUNCT;
   if (cp0 >= 'A' && cp0 <= 'Z') flags |= AG_TOK_CAP;
   if (cp0 >= '0' && cp0 <= '9') flags |= AG_TOK_NUMBER;
-  if (letters >= 2 && upper == letters) flags |= AG_TOK_ALLCAPS;
+  if (allcaps) flags |= AG_TOK_ALLCAPS;
   const char *w = d->norm.data + t->norm;
   if (!(flags & AG_TOK_WORD) && nlen <= 3) {
     if (is_terminal(w)) flags |= AG_TOK_TERMINAL;
@@ -140,8 +180,9 @@ static int push_token(ag_doc *d, size_t start, size_t len, const char *norm,
 }
 
 /* End of a word starting at i.  Stops before "'s" and before the "n" of a
- * trailing "n't", which then is scanned as a word of its own. */
-static size_t scan_word(const char *s, size_t n, size_t i) {
+ * trailing "n't", which then is scanned as a word of its own.  *wide is set
+ * when the word has a character beyond ASCII. */
+static size_t scan_word(const char *s, size_t n, size_t i, int *wide) {
   const unsigned char *u = (const unsigned char *)s;
   size_t start = i, k;
   /* Abbreviations of single letters with dots: U.S., U.K., e.g. */
@@ -157,6 +198,9 @@ static size_t scan_word(const char *s, size_t n, size_t i) {
   while (i < n) {
     while (i < n && (ASCII_CLASS[u[i]] & C_ALNUM)) i++; /* the common case */
     if (i >= n) break;
+    /* ends at ASCII other than . , ' (which may go on: 2.5, 81,000, o'clock) */
+    if (u[i] < 0x80 && u[i] != '.' && u[i] != ',' && u[i] != '\'') break;
+    if (u[i] >= 0x80) *wide = 1;
     unsigned cp = decode(u + i, n - i, &k);
     if (is_word_cp(cp)) {
       i += k;
@@ -212,9 +256,18 @@ static int tokenize(ag_doc *d) {
     /* runs of ASCII spaces and tabs */
     while (i < n && (u[i] == ' ' || u[i] == '\t')) i++;
     if (i >= n) break;
-    if (u[i] < 0x80) cp = u[i], k = 1;
-    else cp = decode(u + i, n - i, &k);
-    if (is_space_cp(cp)) {
+    int space, wordc, wide = 0;
+    if (u[i] < 0x80) {
+      cp = u[i], k = 1;
+      space = ASCII_CLASS[u[i]] & C_SPACE;
+      wordc = ASCII_CLASS[u[i]] & C_ALNUM;
+    } else {
+      cp = decode(u + i, n - i, &k);
+      space = is_space_cp(cp);
+      wordc = !space && is_word_cp(cp);
+      wide = 1;
+    }
+    if (space) {
       if (cp == '\n') {
         if (nl < 0xFFFF) nl++;
         line_len = (uint32_t)(i - line_start);
@@ -226,13 +279,13 @@ static int tokenize(ag_doc *d) {
     size_t start = i;
     const char *norm = NULL;
     size_t nlen = 0;
-    if (is_word_cp(cp)) {
-      i = scan_word(s, n, i);
+    if (wordc) {
+      i = scan_word(s, n, i, &wide);
       if (i == start) i = start + k;
       norm = s + start;
       nlen = i - start;
       /* normalise curly apostrophes inside the word (U+2019 is E2 80 99) */
-      if (memchr(norm, 0xE2, nlen)) {
+      if (wide && memchr(norm, 0xE2, nlen)) {
         ag_buf_clear(&tmp);
         for (size_t j = start; j < i;) {
           size_t kk;
@@ -267,7 +320,9 @@ static int tokenize(ag_doc *d) {
         nlen = k;
       }
     }
-    if ((rc = push_token(d, start, i - start, norm, nlen, nl, line_len)))
+    /* the form can be read eight bytes at a time up to the text's end */
+    size_t readable = norm == s + start ? n - start : 0;
+    if ((rc = push_token(d, start, i - start, norm, nlen, readable, nl, line_len)))
       goto done;
     nl = 0;
   }

@@ -50,6 +50,41 @@ static void test_tokens(void) {
   CHECK_STR(toks("Côte d'Ivoire"), "côte|d'ivoire");
 }
 
+/* Per token of s: its form, then "C" when capitalised and "A" when all
+ * capitals, joined by '|'. */
+static const char *caps(const char *s) {
+  static char out[1024];
+  ag_doc d;
+  ag_doc_init(&d);
+  ag_doc_parse(&d, s, strlen(s));
+  out[0] = '\0';
+  for (size_t i = 0; i < d.ntoks; i++) {
+    if (i) strcat(out, "|");
+    strcat(out, ag_tok_norm(&d, i));
+    if (d.toks[i].flags & AG_TOK_CAP) strcat(out, "C");
+    if (d.toks[i].flags & AG_TOK_ALLCAPS) strcat(out, "A");
+  }
+  ag_doc_destroy(&d);
+  return out;
+}
+
+static void test_forms_and_capitals(void) {
+  /* forms are lower-cased eight bytes at a time, except near the end of the
+   * text: the same words in both places */
+  const char *words = "NATO Kim KIMSUKY-LINKED Cybercriminals CYBERCRIMINALS "
+                      "cyberCRIMINALS A I.B.M. Zürich ZURICH 9th AB1 X-Y";
+  const char *want = "natoCA|kimC|kimsukyCA|-|linkedCA|cybercriminalsC|cybercriminalsCA|"
+                     "cybercriminals|aC|i.b.m.CA|zürichC|zurichCA|9th|ab1CA|xC|-|yC";
+  CHECK_STR(caps(words), want);
+  char padded[512];
+  snprintf(padded, sizeof padded, "%s and so on, and so on, and so on", words);
+  CHECK(strncmp(caps(padded), want, strlen(want)) == 0);
+  /* at the very end, with fewer than eight bytes left */
+  CHECK_STR(caps("the CIA"), "the|ciaCA");
+  CHECK_STR(caps("ABCDEFGHI"), "abcdefghiCA");
+  CHECK_STR(caps("ABCDEFGHi"), "abcdefghiC");
+}
+
 static void test_sentences(void) {
   CHECK_STR(sents("The U.S. Treasury sanctioned them. Mr. Smith left on Feb. 3. "
                   "It cost $2.5 billion, e.g. a lot. No. 1 is here."),
@@ -169,6 +204,7 @@ static void test_amounts(void) {
 }
 
 int main(void) {
+  test_forms_and_capitals();
   test_tokens();
   test_sentences();
   test_date();
