@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 
 /* ---- util.c: errors, buffers, maps, strings --------------------------- */
 
@@ -132,7 +133,31 @@ typedef struct ag_token {
   uint16_t flags;
   uint16_t newlines;    /* newlines in the whitespace before the token */
   uint32_t line_len;    /* length of the line that ended before it, if any */
+  uint32_t hash;        /* ag_word_hash of the lower-case form */
 } ag_token;
+
+/* The hash of a lower-case word, eight bytes at a time (a word is hashed
+ * once per token of every article): start with its length, step over each
+ * whole eight bytes, end with the rest (zero bytes when none). */
+#define AG_HASH_START(n) (0x9E3779B97F4A7C15ull ^ (uint64_t)(n))
+static inline uint64_t ag_hash_step(uint64_t h, uint64_t x) {
+  h = (h ^ x) * 0xFF51AFD7ED558CCDull;
+  return h ^ (h >> 32);
+}
+static inline uint32_t ag_hash_end(uint64_t h, uint64_t rest) {
+  h = (h ^ rest) * 0xC4CEB9FE1A85EC53ull;
+  return (uint32_t)(h ^ (h >> 29));
+}
+static inline uint32_t ag_word_hash(const char *w, size_t n) {
+  uint64_t h = AG_HASH_START(n), x;
+  for (; n >= 8; w += 8, n -= 8) {
+    memcpy(&x, w, 8);
+    h = ag_hash_step(h, x);
+  }
+  x = 0;
+  memcpy(&x, w, n);
+  return ag_hash_end(h, x);
+}
 
 typedef struct ag_sentence {
   size_t first, count;  /* token range */
@@ -156,6 +181,9 @@ int ag_doc_parse(ag_doc *d, const char *text, size_t len);
 static inline const char *ag_tok_norm(const ag_doc *d, size_t i) {
   return d->norm.data + d->toks[i].norm;
 }
+/* Forms in ag_doc.norm can be read eight bytes at a time past their end:
+ * the buffer keeps this much room after the last. */
+#define AG_NORM_SLACK 8
 /* Tokenize a short phrase (rules side) into lower-case words, appended to
  * *words (each malloc'd) with flags; returns count or negative code. */
 int ag_phrase_tokens(const char *s, char ***words, uint16_t **flags,
@@ -540,6 +568,8 @@ enum {
 
 /* The id of a lower-case word of n bytes, AG_W_NONE when no rule names it. */
 uint32_t ag_word_id(const ag_rules *r, const char *w, size_t n);
+/* The same for token i of d, from its hash, once the rules are loaded. */
+uint32_t ag_tok_word_id(const ag_rules *r, const ag_doc *d, size_t i, size_t n);
 /* The first alias (chained by next) whose words are ids[0..n), or -1. */
 /* Can an alias of two or more words start with these two word ids? */
 int ag_alias_pair(const ag_rules *r, uint32_t first, uint32_t second);

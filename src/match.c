@@ -553,11 +553,17 @@ static int alias_matches(const ag_rules *r, const ag_doc *d, const ag_alias *a,
   return 1;
 }
 
-/* The longest alias at pos within the sentence: alias index + 1, or 0. */
-static size_t alias_at(const mstate *st, size_t pos, size_t *len) {
+static size_t alias_at_word(const mstate *st, size_t pos, size_t *len, size_t longest);
+
+/* The longest alias at pos within the sentence: alias index + 1, or 0.
+ * Most words start none: that test inline, the rest out of line. */
+static inline size_t alias_at(const mstate *st, size_t pos, size_t *len) {
+  size_t longest = st->r->alias_longest[st->ids[pos]];
+  return longest ? alias_at_word(st, pos, len, longest) : 0;
+}
+
+static size_t alias_at_word(const mstate *st, size_t pos, size_t *len, size_t longest) {
   const ag_rules *r = st->r;
-  size_t longest = r->alias_longest[st->ids[pos]];
-  if (!longest) return 0;
   if (longest > st->end - pos) longest = st->end - pos;
   uint32_t lens = r->alias_lens[st->ids[pos]];
   /* no alias of two words or more starts with these two: only one word */
@@ -595,12 +601,18 @@ static int is_connector(uint32_t w) {
 /* A capitalised word that can be part of an unknown actor's name: not inside
  * a known actor, not a word of any relation pattern ("Russia Attacks"), not
  * a role, prefix or NOT-NAME word. */
-static int name_word(mstate *st, size_t p, int inside) {
+static int name_word_rest(mstate *st, size_t p, int inside);
+
+static inline int name_word(mstate *st, size_t p, int inside) {
   if (p >= st->end) return 0;
   const ag_token *t = &st->doc->toks[p];
   if (!(t->flags & AG_TOK_WORD) || !(t->flags & (AG_TOK_CAP | AG_TOK_ALLCAPS)) ||
       st->covered[p - st->first])
     return 0;
+  return name_word_rest(st, p, inside);
+}
+
+static int name_word_rest(mstate *st, size_t p, int inside) {
   /* a pattern word may stand inside a name ("Higher Education Funding
    * Council") but not open or close one ("Russia Attacks Ukraine") */
   return (inside || !(st->r->word_flags[st->ids[p]] & AG_WF_PATTERN)) &&
@@ -723,9 +735,15 @@ static long antecedent(const mstate *st, uint32_t types) {
 
 /* Length of an anaphor at p ("it", "the group"), its entry in *which. A
  * common noun inside it may already be a sector mention ("the bank"). */
-static size_t anaphor_at(const mstate *st, size_t p, const ag_anaphor **which) {
+static size_t anaphor_at_word(const mstate *st, size_t p, const ag_anaphor **which);
+
+static inline size_t anaphor_at(const mstate *st, size_t p, const ag_anaphor **which) {
+  if (p >= st->end || !(st->r->word_flags[st->ids[p]] & AG_WF_ANAPHOR)) return 0;
+  return anaphor_at_word(st, p, which);
+}
+
+static size_t anaphor_at_word(const mstate *st, size_t p, const ag_anaphor **which) {
   const ag_rules *r = st->r;
-  if (p >= st->end || !(r->word_flags[st->ids[p]] & AG_WF_ANAPHOR)) return 0;
   uint32_t id = st->ids[p];
   uint32_t next = p + 1 < st->end ? st->ids[p + 1] : AG_W_NONE;
   /* "the" is the first word of many: most often none goes on with next */
@@ -1418,7 +1436,7 @@ int ag_match_doc(const ag_rules *r, const ag_doc *doc, ag_match_result *m,
   /* one lookup per token: from here on words compare as integers */
   for (size_t i = 0; i < doc->ntoks; i++) {
     size_t next = i + 1 < doc->ntoks ? doc->toks[i + 1].norm : doc->norm.len;
-    ids[i] = ag_word_id(r, ag_tok_norm(doc, i), next - doc->toks[i].norm - 1);
+    ids[i] = ag_tok_word_id(r, doc, i, next - doc->toks[i].norm - 1);
   }
   history hist;
   memset(&hist, 0, sizeof hist);

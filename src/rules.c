@@ -1079,30 +1079,44 @@ static const char *const WORDS[AG_W_COUNT] = {
     "to", "that", ".", ";", ":", "--", "but", "while", "although", "though",
     "\"", "de", "del", "&", "the"};
 
-/* The hash of the packed vocabulary: eight bytes at a time (a word is
- * hashed once per token of every article). */
-static uint32_t word_hash(const char *w, size_t n) {
-  uint64_t h = 0x9E3779B97F4A7C15ull ^ n, x;
-  for (; n >= 8; w += 8, n -= 8) {
-    memcpy(&x, w, 8);
-    h = (h ^ x) * 0xFF51AFD7ED558CCDull;
-    h ^= h >> 32;
-  }
-  x = 0;
-  memcpy(&x, w, n);
-  h = (h ^ x) * 0xC4CEB9FE1A85EC53ull;
-  h ^= h >> 29;
-  return (uint32_t)h;
-}
-
 uint32_t ag_word_id(const ag_rules *r, const char *w, size_t n) {
   size_t id;
   if (!r->vocab_cap) /* still loading */
     return ag_map_get(&r->vocab, w, n, &id) ? (uint32_t)id : AG_W_NONE;
-  uint32_t h = word_hash(w, n);
+  uint32_t h = ag_word_hash(w, n);
   for (size_t i = h & (r->vocab_cap - 1); r->vocab_slots[i].id; i = (i + 1) & (r->vocab_cap - 1)) {
     const ag_vocab_slot *x = &r->vocab_slots[i];
     if (x->hash == h && x->len == n && memcmp(r->vocab_text + x->off, w, n) == 0) return x->id;
+  }
+  return AG_W_NONE;
+}
+
+/* Do the n bytes at a and b match?  Both can be read in whole words of
+ * eight bytes (see AG_NORM_SLACK and vocab_pack). */
+static int same_words8(const char *a, const char *b, size_t n) {
+  uint64_t x, y;
+  for (; n >= 8; a += 8, b += 8, n -= 8) {
+    memcpy(&x, a, 8);
+    memcpy(&y, b, 8);
+    if (x != y) return 0;
+  }
+  if (!n) return 1;
+  memcpy(&x, a, 8);
+  memcpy(&y, b, 8);
+  /* the n bytes first in memory, whatever the byte order */
+  uint64_t m;
+  memset(&m, 0, sizeof m);
+  memset(&m, 0xFF, n);
+  return ((x ^ y) & m) == 0;
+}
+
+uint32_t ag_tok_word_id(const ag_rules *r, const ag_doc *d, size_t i, size_t n) {
+  const char *w = ag_tok_norm(d, i);
+  if (!r->vocab_cap) return ag_word_id(r, w, n);
+  uint32_t h = d->toks[i].hash;
+  for (size_t k = h & (r->vocab_cap - 1); r->vocab_slots[k].id; k = (k + 1) & (r->vocab_cap - 1)) {
+    const ag_vocab_slot *x = &r->vocab_slots[k];
+    if (x->hash == h && x->len == n && same_words8(r->vocab_text + x->off, w, n)) return x->id;
   }
   return AG_W_NONE;
 }
@@ -1115,12 +1129,12 @@ static int vocab_pack(ag_rules *r) {
   for (size_t k = 0; k < m->cap; k++)
     if (m->keys[k]) text += strlen(m->keys[k]) + 1;
   if (text > UINT32_MAX || !(r->vocab_slots = calloc(cap, sizeof *r->vocab_slots)) ||
-      !(r->vocab_text = malloc(text ? text : 1)))
+      !(r->vocab_text = calloc(text + AG_NORM_SLACK, 1))) /* read 8 bytes at a time */
     return AG_ENOMEM;
   for (size_t k = 0; k < m->cap; k++) {
     if (!m->keys[k]) continue;
     size_t n = strlen(m->keys[k]);
-    uint32_t h = word_hash(m->keys[k], n);
+    uint32_t h = ag_word_hash(m->keys[k], n);
     size_t i = h & (cap - 1);
     while (r->vocab_slots[i].id) i = (i + 1) & (cap - 1);
     memcpy(r->vocab_text + off, m->keys[k], n + 1);

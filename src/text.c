@@ -101,35 +101,42 @@ static int is_closing(const char *w) {
 /* Lower-case n bytes of ASCII-or-UTF-8 text, eight at a time: readable
  * bytes from in (a multiple of 8 at least n), room for as many at out.
  * Into *upper whether two or more letters are capitals, into *lower whether
- * any is a small letter. */
-static void lower8(const char *in, char *out, size_t n, int *upper, int *lower) {
+ * any is a small letter; returns the ag_word_hash of the form. */
+static uint32_t lower8(const char *in, char *out, size_t n, int *upper, int *lower) {
   const uint64_t H = 0x8080808080808080ull;
-  uint64_t low_seen = 0;
+  uint64_t low_seen = 0, h = AG_HASH_START(n);
   int ups = 0;
   for (size_t i = 0; i < n; i += 8) {
     uint64_t x, m = n - i >= 8 ? ~(uint64_t)0 : ((uint64_t)1 << (8 * (n - i))) - 1;
     memcpy(&x, in + i, 8);
-    uint64_t h = x & ~H, ascii = ~x & H & m;
+    uint64_t hi = x & ~H, ascii = ~x & H & m;
     /* per byte: the high bit set when the byte is in A..Z (a..z) */
-    uint64_t up = (h + 0x3F3F3F3F3F3F3F3Full) & ~(h + 0x2525252525252525ull) & ascii;
-    uint64_t low = (h + 0x1F1F1F1F1F1F1F1Full) & ~(h + 0x0505050505050505ull) & ascii;
+    uint64_t up = (hi + 0x3F3F3F3F3F3F3F3Full) & ~(hi + 0x2525252525252525ull) & ascii;
+    uint64_t low = (hi + 0x1F1F1F1F1F1F1F1Full) & ~(hi + 0x0505050505050505ull) & ascii;
     x |= up >> 2;
     memcpy(out + i, &x, 8);
     ups += (up != 0) + ((up & (up - 1)) != 0);
     low_seen |= low;
+    if (n - i < 8) {
+      *upper = ups >= 2;
+      *lower = low_seen != 0;
+      return ag_hash_end(h, x & m);
+    }
+    h = ag_hash_step(h, x);
   }
   *upper = ups >= 2;
   *lower = low_seen != 0;
+  return ag_hash_end(h, 0);
 }
 
 /* Push a token: text[start, start + len), its form norm of nlen bytes, of
  * which readable bytes can be read (see lower8; 0: read byte by byte). */
 static int push_token(ag_doc *d, size_t start, size_t len, const char *norm,
                       size_t nlen, size_t readable, uint16_t nl, uint32_t line_len) {
-  /* room for the token, its form (in whole words of 8 bytes), the form's NUL
-   * and the NUL an ag_buf keeps after len */
+  /* room for the token, its form and the form's NUL, the NUL an ag_buf
+   * keeps after len, and AG_NORM_SLACK (lower8 writes whole words of 8) */
   if (AG_GROW(d->toks, d->cap_toks, d->ntoks + 1) ||
-      AG_GROW(d->norm.data, d->norm.cap, d->norm.len + nlen + 10))
+      AG_GROW(d->norm.data, d->norm.cap, d->norm.len + nlen + 2 + AG_NORM_SLACK))
     return AG_ENOMEM;
   ag_token *t = &d->toks[d->ntoks];
   t->start = (uint32_t)start;
@@ -142,7 +149,7 @@ static int push_token(ag_doc *d, size_t start, size_t len, const char *norm,
   int allcaps;
   if (LITTLE_ENDIAN_WORDS && readable >= ((nlen + 7) & ~(size_t)7)) {
     int upper, lower;
-    lower8(norm, out, nlen, &upper, &lower);
+    t->hash = lower8(norm, out, nlen, &upper, &lower);
     allcaps = upper && !lower;
   } else {
     size_t letters = 0, upper = 0;
@@ -156,6 +163,7 @@ static int push_token(ag_doc *d, size_t start, size_t len, const char *norm,
       out[i] = c;
     }
     allcaps = letters >= 2 && upper == letters;
+    t->hash = ag_word_hash(out, nlen);
   }
   out[nlen] = out[nlen + 1] = '\0';
   d->norm.len += nlen + 1;
