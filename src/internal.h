@@ -390,6 +390,11 @@ typedef struct ag_start_index {
   size_t nlists, cap_lists;
   size_t *any;      /* alternatives that can start at any token */
   size_t nany;
+  /* r->anchors and r->starts: per list k, the patterns (gid) it stands for
+   * as a bit set of PBITS words, only the words not 0: mask_word[i] and
+   * mask_bits[i] for i in mask_off[k] .. mask_off[k + 1] */
+  uint32_t *mask_off, *mask_word;
+  uint64_t *mask_bits;
 } ag_start_index;
 
 typedef struct ag_class {
@@ -681,6 +686,7 @@ typedef struct ag_match_scratch {
   uint32_t *touched;      /* per anchor set */
   uint32_t *wstamp;       /* per anchor word id */
   uint32_t stamp;         /* the current sentence's stamp in wstamp */
+  ag_buf name;            /* an unknown actor's name being read */
 } ag_match_scratch;
 
 typedef struct ag_match_result {

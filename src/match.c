@@ -32,6 +32,7 @@ void ag_match_scratch_destroy(ag_match_scratch *x) {
   free(x->alast);
   free(x->touched);
   free(x->wstamp);
+  ag_buf_destroy(&x->name);
   memset(x, 0, sizeof *x);
 }
 
@@ -114,6 +115,7 @@ typedef struct mstate {
   int explain;          /* report near misses to trace */
   long reporter;        /* who reports the current match, or -1 */
   const char *date;     /* the article's date, "" when unknown */
+  ag_buf *name;         /* room for an unknown actor's name (the scratch's) */
   size_t offset;        /* byte offset of the text in its file, for traces */
 } mstate;
 
@@ -643,8 +645,7 @@ static int guess_type(mstate *st, size_t from, size_t to) {
 static int find_unknown(mstate *st, ag_match_result *m, size_t *mention_at,
                         size_t base) {
   const ag_doc *d = st->doc;
-  ag_buf name;
-  ag_buf_init(&name);
+  ag_buf *name = st->name;
   int rc = 0;
   st->mentions = mentions_from(m, base);
   for (size_t p = st->first; p < st->end && !rc;) {
@@ -668,8 +669,8 @@ static int find_unknown(mstate *st, ag_match_result *m, size_t *mention_at,
     }
     const ag_token *a = &d->toks[p], *b = &d->toks[q - 1];
     size_t idx;
-    if ((rc = ag_squeeze(&name, d->text + a->start, b->start + b->len - a->start, 120)) ||
-        (rc = ag_unknowns_get(st->unk, st->r, name.data, guess_type(st, p, q), &idx)) ||
+    if ((rc = ag_squeeze(name, d->text + a->start, b->start + b->len - a->start, 120)) ||
+        (rc = ag_unknowns_get(st->unk, st->r, name->data, guess_type(st, p, q), &idx)) ||
         (rc = push_mention(m, p, q, idx)))
       break;
     mention_at[p - st->first] = m->nmentions - base;
@@ -677,7 +678,6 @@ static int find_unknown(mstate *st, ag_match_result *m, size_t *mention_at,
     for (size_t k = p; k < q; k++) st->covered[k - st->first] = 1;
     p = q;
   }
-  ag_buf_destroy(&name);
   return rc;
 }
 
@@ -1261,8 +1261,9 @@ static void mark_patterns(const mstate *st, const ag_start_index *ix, uint64_t *
   for (size_t pos = st->first; pos < st->end; pos++) {
     uint32_t id = st->ids[pos];
     if (id >= ix->nby_id || !ix->by_id[id]) continue;
-    const size_t *l = ix->lists[ix->by_id[id] - 1];
-    for (size_t j = 1; j <= l[0]; j++) bits[l[j] / 64] |= (uint64_t)1 << (l[j] % 64);
+    uint32_t li = ix->by_id[id] - 1;
+    for (uint32_t k = ix->mask_off[li]; k < ix->mask_off[li + 1]; k++)
+      bits[ix->mask_word[k]] |= ix->mask_bits[k];
   }
 }
 
@@ -1277,17 +1278,18 @@ static size_t mark_anchors(const mstate *st, uint32_t stamp, uint64_t *first_bit
     uint32_t id = st->ids[pos];
     if (id >= ix->nby_id || !ix->by_id[id] || st->wstamp[id] == stamp) continue;
     st->wstamp[id] = stamp;
-    const size_t *l = ix->lists[ix->by_id[id] - 1];
+    uint32_t li = ix->by_id[id] - 1;
+    const size_t *l = ix->lists[li];
     uint8_t at = (uint8_t)(pos - st->first < 254 ? pos - st->first + 1 : 255);
     for (size_t j = 1; j <= l[0]; j++) {
       size_t a = l[j];
       if (st->alast[a]) continue;
       st->alast[a] = at;
       st->touched[nt++] = (uint32_t)a;
-      /* the patterns whose most selective set this is can now be tried */
-      for (uint32_t k = r->first_of_off[a]; k < r->first_of_off[a + 1]; k++)
-        first_bits[r->first_of[k] / 64] |= (uint64_t)1 << (r->first_of[k] % 64);
     }
+    /* the patterns whose most selective set has this word can now be tried */
+    for (uint32_t k = ix->mask_off[li]; k < ix->mask_off[li + 1]; k++)
+      first_bits[ix->mask_word[k]] |= ix->mask_bits[k];
   }
   return nt;
 }
@@ -1489,6 +1491,7 @@ int ag_match_doc(const ag_rules *r, const ag_doc *doc, ag_match_result *m,
     st.explain = opts->trace && opts->explain;
     st.offset = opts->text_offset;
     st.date = opts->date;
+    st.name = &x->name;
     size_t base = m->nmentions;
     if ((rc = find_mentions(&st, m, mention_at))) break;
     st.mentions = mentions_from(m, base);

@@ -466,6 +466,9 @@ void ag_start_index_destroy(ag_start_index *ix) {
   free(ix->lists);
   free(ix->any);
   free(ix->by_id);
+  free(ix->mask_off);
+  free(ix->mask_word);
+  free(ix->mask_bits);
   ag_map_destroy(&ix->by_word);
   memset(ix, 0, sizeof *ix);
 }
@@ -751,6 +754,58 @@ static int index_ids(const ag_rules *r, ag_start_index *ix) {
   return 0;
 }
 
+/* The patterns list l of ix stands for into dense (PBITS words): the
+ * patterns themselves (r->starts), or those whose first anchor set is one
+ * of l's (r->anchors). */
+static void list_patterns(const ag_rules *r, const size_t *l, int sets, uint64_t *dense) {
+  for (size_t j = 1; j <= l[0]; j++) {
+    if (!sets) {
+      dense[l[j] / 64] |= (uint64_t)1 << (l[j] % 64);
+      continue;
+    }
+    for (uint32_t k = r->first_of_off[l[j]]; k < r->first_of_off[l[j] + 1]; k++)
+      dense[r->first_of[k] / 64] |= (uint64_t)1 << (r->first_of[k] % 64);
+  }
+}
+
+/* ix's mask_* (see ag_start_index): a word of a sentence marks its
+ * patterns with a few ORs. */
+static int index_masks(const ag_rules *r, ag_start_index *ix, int sets) {
+  size_t nw = AG_PBITS(r), n = 0;
+  uint64_t *dense = calloc(nw + 1, sizeof *dense);
+  if (!dense || !(ix->mask_off = calloc(ix->nlists + 1, sizeof *ix->mask_off))) {
+    free(dense);
+    return AG_ENOMEM;
+  }
+  for (int fill = 0; fill < 2; fill++) {
+    if (fill && (!(ix->mask_word = malloc((n + 1) * sizeof *ix->mask_word)) ||
+                 !(ix->mask_bits = malloc((n + 1) * sizeof *ix->mask_bits)))) {
+      free(dense);
+      return AG_ENOMEM;
+    }
+    n = 0;
+    for (size_t k = 0; k < ix->nlists; k++) {
+      list_patterns(r, ix->lists[k], sets, dense);
+      for (size_t w = 0; w < nw; w++) {
+        if (!dense[w]) continue;
+        if (fill) {
+          ix->mask_word[n] = (uint32_t)w;
+          ix->mask_bits[n] = dense[w];
+        }
+        n++;
+        dense[w] = 0;
+      }
+      if (n > UINT32_MAX) {
+        free(dense);
+        return AG_ENOMEM;
+      }
+      ix->mask_off[k + 1] = (uint32_t)n;
+    }
+  }
+  free(dense);
+  return 0;
+}
+
 /* Per word id, the special classes that can start at it. */
 static int special_starts_build(ag_rules *r) {
   if (!(r->sp_first = calloc(r->nlow ? r->nlow : 1, sizeof *r->sp_first))) return AG_ENOMEM;
@@ -857,6 +912,8 @@ int ag_pattern_ids_build(ag_rules *r) {
   }
   if (!rc) rc = index_ids(r, &r->anchors);
   if (!rc) rc = index_ids(r, &r->starts);
+  if (!rc) rc = index_masks(r, &r->anchors, 1);
+  if (!rc) rc = index_masks(r, &r->starts, 0);
   if (!rc) rc = word_classes_build(r);
   if (!rc) rc = special_starts_build(r);
   return rc;
