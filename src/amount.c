@@ -106,6 +106,6 @@ size_t ag_amount_at(const ag_doc *d, size_t pos, size_t end, double *value,
     p++;
   }
   *value = v;
-  snprintf(currency, 8, "%s", code);
+  ag_copy_str(currency, 8, code);
   return p - pos;
 }

@@ -228,14 +228,14 @@ int ag_graph_write(const ag_graph *g, const char *path, ag_format format,
     ag_buf_init(&none);
     int rc = render(g, format, &none, err);
     ag_buf_destroy(&none);
-    if (rc == AG_EUSAGE && err) snprintf(err->file, sizeof err->file, "%s", path);
+    if (rc == AG_EUSAGE && err) ag_copy_str(err->file, sizeof err->file, path);
     return rc;
   }
   ag_out o;
   int rc = ag_out_open(&o, path, err);
   if (rc) return rc;
   if ((rc = render_to(g, format, &o, err))) {
-    if (rc == AG_EUSAGE && err) snprintf(err->file, sizeof err->file, "%s", path);
+    if (rc == AG_EUSAGE && err) ag_copy_str(err->file, sizeof err->file, path);
     return rc;
   }
   return ag_out_commit(&o, err);

@@ -89,7 +89,7 @@ static void on_igraph_error(const char *reason, const char *file, int line,
   (void)line;
   (void)code;
   if (!igraph_reason[0] && reason && reason[0])
-    snprintf(igraph_reason, sizeof igraph_reason, "%s", reason);
+    ag_copy_str(igraph_reason, sizeof igraph_reason, reason);
 }
 
 static void on_igraph_warning(const char *reason, const char *file, int line) {
@@ -760,7 +760,7 @@ int ag_extractor_add_record(ag_extractor *ex, const char *id, const char *known_
   if (ag_buf_puts(&w->rec.id, id) || ag_buf_add(&w->rec.text, text, len))
     return ag_err_set(err, AG_ENOMEM, id, 0, 0, "out of memory");
   w->known_date = known_date != NULL;
-  snprintf(w->rec.date, sizeof w->rec.date, "%s", known_date ? known_date : "");
+  ag_copy_str(w->rec.date, sizeof w->rec.date, known_date ? known_date : "");
   match_work(ex, w, NULL);
   int rc = add_work(ex, w, err);
   work_release(w);

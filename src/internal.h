@@ -20,6 +20,8 @@ int ag_err_set(ag_error *err, int code, const char *file, int line, int col,
     ;
 
 void *ag_xrealloc_array(void *ptr, size_t n, size_t size); /* NULL on overflow */
+/* src (NULL: "") into dst of size bytes, cut to fit, always ended. */
+void ag_copy_str(char *dst, size_t size, const char *src);
 char *ag_strdup(const char *s);
 char *ag_strndup(const char *s, size_t n);
 

@@ -170,8 +170,8 @@ static int add_alias(loader *L, size_t actor, const char *text,
   a.resolves = -1;
   a.layer = r->layer;
   a.dated = dated;
-  snprintf(a.from, sizeof a.from, "%s", o->from ? o->from : "");
-  snprintf(a.to, sizeof a.to, "%s", o->to ? o->to : "");
+  ag_copy_str(a.from, sizeof a.from, o->from ? o->from : "");
+  ag_copy_str(a.to, sizeof a.to, o->to ? o->to : "");
   if (o->resolves && !(a.resolves_id = ag_strdup(o->resolves))) goto nomem;
   a.words = calloc(d.ntoks, sizeof(char *));
   a.orig = calloc(d.ntoks, sizeof(char *));
@@ -368,8 +368,8 @@ static int add_code(ag_actor *a, const char *code, const char *from, const char 
   c = &a->codes[a->ncodes];
   memset(c, 0, sizeof *c);
   if (!(c->code = ag_strdup(code))) return AG_ENOMEM;
-  snprintf(c->from, sizeof c->from, "%s", from ? from : "");
-  snprintf(c->to, sizeof c->to, "%s", to ? to : "");
+  ag_copy_str(c->from, sizeof c->from, from ? from : "");
+  ag_copy_str(c->to, sizeof c->to, to ? to : "");
   a->ncodes++;
   return 0;
 }
@@ -419,7 +419,7 @@ static int load_sanctions(loader *L, yaml_node_t *v, ag_actor *a) {
       else if (!strcmp(key, "program")) rc = set_string(L, x, "program", &sp->program);
       else if (!strcmp(key, "listed")) {
         if (!is_date(val)) return at(L, x, "a date is YYYY-MM-DD, not '%s'", val);
-        snprintf(sp->listed, sizeof sp->listed, "%s", val);
+        ag_copy_str(sp->listed, sizeof sp->listed, val);
       } else
         rc = at(L, k, "unknown sanction field '%s' (authority, program, listed)", key);
       if (rc) return rc;
@@ -548,7 +548,7 @@ static int load_actor(loader *L, yaml_node_t *n) {
 
 static void set_pos(loader *L, yaml_node_t *n, char *file, size_t fsize,
                     int *line, int *col) {
-  snprintf(file, fsize, "%s", L->file);
+  ag_copy_str(file, fsize, L->file);
   *line = (int)n->start_mark.line + 1;
   *col = (int)n->start_mark.column + 1 +
          (n->type == YAML_SCALAR_NODE && quoted(n));
@@ -621,7 +621,7 @@ static int add_pattern(loader *L, ag_relation *rel, const char *text,
 static void as_forms(char *out, size_t size, const char *w) {
   size_t n = strlen(w);
   if (w[0] == '$' || w[0] == '(' || (n && w[n - 1] == '~'))
-    snprintf(out, size, "%s", w);
+    ag_copy_str(out, size, w);
   else
     snprintf(out, size, "%s~", w);
 }

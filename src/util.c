@@ -21,7 +21,7 @@ int ag_err_set(ag_error *err, int code, const char *file, int line, int col,
   va_start(ap, fmt);
   vsnprintf(err->message, sizeof err->message, fmt, ap);
   va_end(ap);
-  snprintf(err->file, sizeof err->file, "%s", file ? file : "");
+  ag_copy_str(err->file, sizeof err->file, file ? file : "");
   err->line = line;
   err->col = col;
   return code;
@@ -29,7 +29,7 @@ int ag_err_set(ag_error *err, int code, const char *file, int line, int col,
 
 const char *ag_error_format(const ag_error *err, char *buf, size_t size) {
   if (!err->file[0])
-    snprintf(buf, size, "%s", err->message);
+    ag_copy_str(buf, size, err->message);
   else if (err->line <= 0)
     snprintf(buf, size, "%s: %s", err->file, err->message);
   else if (err->col <= 0)
@@ -67,6 +67,14 @@ char *ag_strndup(const char *s, size_t n) {
   memcpy(p, s, n);
   p[n] = '\0';
   return p;
+}
+
+void ag_copy_str(char *dst, size_t size, const char *src) {
+  if (!size) return;
+  size_t n = src ? strlen(src) : 0;
+  if (n >= size) n = size - 1;
+  memcpy(dst, src ? src : "", n);
+  dst[n] = '\0';
 }
 
 char *ag_strdup(const char *s) { return s ? ag_strndup(s, strlen(s)) : NULL; }
