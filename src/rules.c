@@ -11,9 +11,32 @@
 #include <sys/stat.h>
 #include <yaml.h>
 
+/* A rules file as a tree, built from libyaml's events: one array of nodes,
+ * one of children and one block of text.  libyaml's own document takes a
+ * malloc per node, value and tag, twenty times the file's size; this takes
+ * about three. */
+typedef struct ynode {
+  uint8_t type;        /* YAML_SCALAR_NODE, YAML_SEQUENCE_NODE, YAML_MAPPING_NODE */
+  uint8_t style;       /* scalars: yaml_scalar_style_t */
+  uint32_t line, col;  /* where it starts, from 0 */
+  uint32_t first, n;   /* collections: kids[first ...], n items or n pairs
+                          (key, value, ...); scalars while building: the
+                          value's offset in text and its length */
+  const char *value;   /* scalars: NUL-ended */
+} ynode;
+
+typedef struct ydoc {
+  ynode *nodes;        /* ids from 1, as libyaml's */
+  size_t nnodes, cap_nodes;
+  uint32_t *kids;
+  size_t nkids, cap_kids;
+  ag_buf text;
+  uint32_t root;       /* 0: none (an empty stream) */
+} ydoc;
+
 typedef struct loader {
   ag_rules *r;
-  yaml_document_t *doc;
+  ydoc *doc;
   const char *file;
   ag_error *err;
 } loader;
@@ -47,36 +70,33 @@ int ag_type_from_name(const char *name) {
 
 /* ---- YAML helpers ------------------------------------------------------- */
 
-static int at(loader *L, const yaml_node_t *n, const char *fmt,
+static int at(loader *L, const ynode *n, const char *fmt,
               const char *arg) {
-  return ag_err_set(L->err, AG_ERULES, L->file, (int)n->start_mark.line + 1,
-                    (int)n->start_mark.column + 1, fmt, arg);
+  return ag_err_set(L->err, AG_ERULES, L->file, (int)n->line + 1,
+                    (int)n->col + 1, fmt, arg);
 }
 
-static const char *scalar(const yaml_node_t *n) {
-  return n && n->type == YAML_SCALAR_NODE ? (const char *)n->data.scalar.value
-                                          : NULL;
+static const char *scalar(const ynode *n) {
+  return n && n->type == YAML_SCALAR_NODE ? n->value : NULL;
 }
 
-static yaml_node_t *node(loader *L, int id) {
-  return yaml_document_get_node(L->doc, id);
-}
+static ynode *node(loader *L, uint32_t id) { return &L->doc->nodes[id]; }
 
-static int want_scalar(loader *L, yaml_node_t *n, const char *what,
+static int want_scalar(loader *L, ynode *n, const char *what,
                        const char **out) {
   if (!(*out = scalar(n))) return at(L, n, "%s must be a string", what);
   return 0;
 }
 
-static int want_seq(loader *L, yaml_node_t *n, const char *what) {
+static int want_seq(loader *L, ynode *n, const char *what) {
   if (n->type != YAML_SEQUENCE_NODE)
     return at(L, n, "%s must be a list", what);
   return 0;
 }
 
-static int unique_keys(loader *L, yaml_node_t *map);
+static int unique_keys(loader *L, ynode *map);
 
-static int want_map(loader *L, yaml_node_t *n, const char *what) {
+static int want_map(loader *L, ynode *n, const char *what) {
   if (n->type != YAML_MAPPING_NODE)
     return at(L, n, "%s must be a mapping", what);
   return unique_keys(L, n);
@@ -86,16 +106,16 @@ static int want_map(loader *L, yaml_node_t *n, const char *what) {
 #define AG_CAT(a, b) AG_CAT2(a, b)
 #define IT_ AG_CAT(it_, __LINE__)
 
-#define FOR_SEQ(L, n, ITEM)                                             \
-  for (yaml_node_item_t *IT_ = (n)->data.sequence.items.start;          \
-       IT_ < (n)->data.sequence.items.top && ((ITEM) = node(L, *IT_)); \
+#define FOR_SEQ(L, C, ITEM)                                                \
+  for (const uint32_t *IT_ = (L)->doc->kids + (C)->first;                  \
+       IT_ < (L)->doc->kids + (C)->first + (C)->n && ((ITEM) = node(L, *IT_)); \
        IT_++)
 
-#define FOR_MAP(L, n, K, V)                                              \
-  for (yaml_node_pair_t *IT_ = (n)->data.mapping.pairs.start;            \
-       IT_ < (n)->data.mapping.pairs.top && ((K) = node(L, IT_->key)) && \
-       ((V) = node(L, IT_->value));                                      \
-       IT_++)
+#define FOR_MAP(L, C, K, V)                                                    \
+  for (const uint32_t *IT_ = (L)->doc->kids + (C)->first;                      \
+       IT_ < (L)->doc->kids + (C)->first + 2 * (C)->n && ((K) = node(L, IT_[0])) && \
+       ((V) = node(L, IT_[1]));                                                \
+       IT_ += 2)
 
 /* 1, 0, or -1 when s is not a YAML boolean. */
 static int boolean(const char *s) {
@@ -109,20 +129,20 @@ static int boolean(const char *s) {
 }
 
 /* libyaml accepts a key twice in one mapping; a rules file must not. */
-static int unique_keys(loader *L, yaml_node_t *map) {
-  yaml_node_pair_t *a, *b;
-  for (a = map->data.mapping.pairs.start; a < map->data.mapping.pairs.top; a++)
-    for (b = map->data.mapping.pairs.start; b < a; b++) {
-      const char *x = scalar(node(L, a->key)), *y = scalar(node(L, b->key));
+static int unique_keys(loader *L, ynode *map) {
+  const uint32_t *pairs = L->doc->kids + map->first;
+  for (uint32_t a = 0; a < map->n; a++)
+    for (uint32_t b = 0; b < a; b++) {
+      const char *x = scalar(node(L, pairs[2 * a])), *y = scalar(node(L, pairs[2 * b]));
       if (x && y && strcmp(x, y) == 0)
-        return at(L, node(L, a->key), "duplicate key '%s'", x);
+        return at(L, node(L, pairs[2 * a]), "duplicate key '%s'", x);
     }
   return 0;
 }
 
-static int quoted(const yaml_node_t *n) {
-  return n->data.scalar.style == YAML_SINGLE_QUOTED_SCALAR_STYLE ||
-         n->data.scalar.style == YAML_DOUBLE_QUOTED_SCALAR_STYLE;
+static int quoted(const ynode *n) {
+  return n->style == YAML_SINGLE_QUOTED_SCALAR_STYLE ||
+         n->style == YAML_DOUBLE_QUOTED_SCALAR_STYLE;
 }
 
 /* ---- aliases ------------------------------------------------------------ */
@@ -151,7 +171,7 @@ typedef struct alias_opts {
 } alias_opts;
 
 static int add_alias(loader *L, size_t actor, const char *text,
-                     const alias_opts *o, yaml_node_t *pos) {
+                     const alias_opts *o, ynode *pos) {
   int exact = o->exact, dated = o->from || o->to;
   ag_rules *r = L->r;
   ag_doc d;
@@ -213,15 +233,15 @@ static int add_alias(loader *L, size_t actor, const char *text,
           b->disabled = 1;
           if (ag_buf_printf(&r->overrides,
                             "%s:%d:%d: alias '%s' now names '%s' instead of '%s'\n",
-                            L->file, (int)pos->start_mark.line + 1,
-                            (int)pos->start_mark.column + 1, text,
+                            L->file, (int)pos->line + 1,
+                            (int)pos->col + 1, text,
                             r->actors[actor].id, r->actors[b->actor].id))
             goto nomem;
           continue;
         }
         rc = ag_err_set(L->err, AG_ERULES, L->file,
-                        (int)pos->start_mark.line + 1,
-                        (int)pos->start_mark.column + 1,
+                        (int)pos->line + 1,
+                        (int)pos->col + 1,
                         "alias '%s' already names actor '%s'", text,
                         r->actors[b->actor].id);
         goto done;
@@ -252,19 +272,19 @@ static int is_date(const char *s) {
   return ag_article_date(buf, strlen(buf), d) == 15;
 }
 
-static int load_alias(loader *L, size_t actor, yaml_node_t *n) {
+static int load_alias(loader *L, size_t actor, ynode *n) {
   const char *text = scalar(n);
   alias_opts o = {0, NULL, NULL, NULL};
   const ag_rules *r = L->r;
   size_t most = r->limits.max_aliases_per_actor ? r->limits.max_aliases_per_actor
                                                 : AG_DEFAULT_MAX_ALIASES;
   if (++L->r->actors[actor].naliases > most)
-    return ag_err_set(L->err, AG_ERULES, L->file, (int)n->start_mark.line + 1,
-                      (int)n->start_mark.column + 1,
+    return ag_err_set(L->err, AG_ERULES, L->file, (int)n->line + 1,
+                      (int)n->col + 1,
                       "actor '%s' has more than %zu aliases (--max-aliases)",
                       r->actors[actor].id, most);
   if (n->type == YAML_MAPPING_NODE) {
-    yaml_node_t *k, *v;
+    ynode *k, *v;
     FOR_MAP(L, n, k, v) {
       const char *key = scalar(k), *val = scalar(v);
       int rc;
@@ -294,13 +314,13 @@ static int load_alias(loader *L, size_t actor, yaml_node_t *n) {
 
 /* ---- examples -------------------------------------------------------------- */
 
-static int set_string(loader *L, yaml_node_t *v, const char *what, char **dst);
-static void set_pos(loader *L, yaml_node_t *n, char *file, size_t fsize,
+static int set_string(loader *L, ynode *v, const char *what, char **dst);
+static void set_pos(loader *L, ynode *n, char *file, size_t fsize,
                     int *line, int *col);
 
 /* "SRC REL TGT" with exactly three words. */
-static int load_edges(loader *L, yaml_node_t *v, char ***out, size_t *n) {
-  yaml_node_t *item;
+static int load_edges(loader *L, ynode *v, char ***out, size_t *n) {
+  ynode *item;
   const char *s;
   int rc = want_seq(L, v, "an edge list");
   if (rc) return rc;
@@ -319,9 +339,9 @@ static int load_edges(loader *L, yaml_node_t *v, char ***out, size_t *n) {
 }
 
 /* examples: a list of sentences, or of {text, yields, not}. */
-static int load_examples(loader *L, yaml_node_t *v, long relation, long actor) {
+static int load_examples(loader *L, ynode *v, long relation, long actor) {
   ag_rules *r = L->r;
-  yaml_node_t *item, *k, *x;
+  ynode *item, *k, *x;
   int rc = want_seq(L, v, "examples");
   if (rc) return rc;
   FOR_SEQ(L, v, item) {
@@ -350,7 +370,7 @@ static int load_examples(loader *L, yaml_node_t *v, long relation, long actor) {
   return 0;
 }
 
-static int set_string(loader *L, yaml_node_t *v, const char *what,
+static int set_string(loader *L, ynode *v, const char *what,
                       char **dst) {
   const char *s;
   int rc = want_scalar(L, v, what, &s);
@@ -374,8 +394,8 @@ static int add_code(ag_actor *a, const char *code, const char *from, const char 
   return 0;
 }
 
-static int load_codes(loader *L, yaml_node_t *v, ag_actor *a) {
-  yaml_node_t *item, *k, *x;
+static int load_codes(loader *L, ynode *v, ag_actor *a) {
+  ynode *item, *k, *x;
   if (scalar(v)) return add_code(a, scalar(v), NULL, NULL);
   int rc = want_seq(L, v, "code");
   if (rc) return rc;
@@ -401,8 +421,8 @@ static int load_codes(loader *L, yaml_node_t *v, ag_actor *a) {
 }
 
 /* sanctions: [{authority: OFAC, program: DPRK3, listed: 2019-09-13}] */
-static int load_sanctions(loader *L, yaml_node_t *v, ag_actor *a) {
-  yaml_node_t *item, *k, *x;
+static int load_sanctions(loader *L, ynode *v, ag_actor *a) {
+  ynode *item, *k, *x;
   int rc = want_seq(L, v, "sanctions");
   if (rc) return rc;
   FOR_SEQ(L, v, item) {
@@ -462,12 +482,12 @@ const char *ag_actor_code(const ag_actor *a, const char *date) {
 /* An actor of a later rule set replaces the one of the same id: the new
  * definition (just appended at index fresh) moves into slot old, and the
  * old actor's aliases stop matching. */
-static int override_actor(loader *L, yaml_node_t *n, size_t old, size_t fresh) {
+static int override_actor(loader *L, ynode *n, size_t old, size_t fresh) {
   ag_rules *r = L->r;
   ag_actor *o = &r->actors[old];
   if (ag_buf_printf(&r->overrides, "%s:%d:%d: actor '%s' replaces an earlier definition\n",
-                    L->file, (int)n->start_mark.line + 1,
-                    (int)n->start_mark.column + 1, o->id))
+                    L->file, (int)n->line + 1,
+                    (int)n->col + 1, o->id))
     return AG_ENOMEM;
   actor_destroy(o);
   *o = r->actors[fresh];
@@ -479,7 +499,7 @@ static int override_actor(loader *L, yaml_node_t *n, size_t old, size_t fresh) {
   return 0;
 }
 
-static int load_actor(loader *L, yaml_node_t *n) {
+static int load_actor(loader *L, ynode *n) {
   ag_rules *r = L->r;
   int rc = want_map(L, n, "an actor");
   if (rc) return rc;
@@ -491,7 +511,7 @@ static int load_actor(loader *L, yaml_node_t *n) {
   a->affiliation = -1;
   a->layer = r->layer;
   r->nactors++;
-  yaml_node_t *k, *v, *aliases = NULL;
+  ynode *k, *v, *aliases = NULL;
   FOR_MAP(L, n, k, v) {
     const char *key = scalar(k), *s;
     if (!key) return at(L, k, "actor keys must be strings%s", "");
@@ -537,7 +557,7 @@ static int load_actor(loader *L, yaml_node_t *n) {
   }
   alias_opts plain = {0, NULL, NULL, NULL};
   if ((rc = add_alias(L, idx, a->name, &plain, n))) return rc;
-  yaml_node_t *item;
+  ynode *item;
   if (aliases) FOR_SEQ(L, aliases, item) {
       if ((rc = load_alias(L, idx, item))) return rc;
     }
@@ -546,15 +566,15 @@ static int load_actor(loader *L, yaml_node_t *n) {
 
 /* ---- classes and relations --------------------------------------------- */
 
-static void set_pos(loader *L, yaml_node_t *n, char *file, size_t fsize,
+static void set_pos(loader *L, ynode *n, char *file, size_t fsize,
                     int *line, int *col) {
   ag_copy_str(file, fsize, L->file);
-  *line = (int)n->start_mark.line + 1;
-  *col = (int)n->start_mark.column + 1 +
+  *line = (int)n->line + 1;
+  *col = (int)n->col + 1 +
          (n->type == YAML_SCALAR_NODE && quoted(n));
 }
 
-static int load_class(loader *L, yaml_node_t *k, yaml_node_t *v) {
+static int load_class(loader *L, ynode *k, ynode *v) {
   ag_rules *r = L->r;
   const char *name = scalar(k), *s;
   int rc;
@@ -567,8 +587,8 @@ static int load_class(loader *L, yaml_node_t *k, yaml_node_t *v) {
     if (c->layer >= r->layer) return at(L, k, "duplicate class '%s'", name);
     /* a later rule set redefines the class */
     if (ag_buf_printf(&r->overrides, "%s:%d:%d: class '%s' replaces an earlier definition\n",
-                      L->file, (int)k->start_mark.line + 1,
-                      (int)k->start_mark.column + 1, name))
+                      L->file, (int)k->line + 1,
+                      (int)k->col + 1, name))
       return AG_ENOMEM;
     for (size_t j = 0; j < c->nentries; j++) free(c->entries[j]);
     free(c->entries);
@@ -583,9 +603,9 @@ static int load_class(loader *L, yaml_node_t *k, yaml_node_t *v) {
   c->layer = r->layer;
   set_pos(L, k, c->file, sizeof c->file, &c->line, &c->col);
   if (!(c->name = ag_strdup(name))) return AG_ENOMEM;
-  size_t n = (size_t)(v->data.sequence.items.top - v->data.sequence.items.start);
+  size_t n = v->n;
   if (!(c->entries = calloc(n ? n : 1, sizeof(char *)))) return AG_ENOMEM;
-  yaml_node_t *item;
+  ynode *item;
   FOR_SEQ(L, v, item) {
     if ((rc = want_scalar(L, item, "a class entry", &s))) return rc;
     if (!(c->entries[c->nentries++] = ag_strdup(s))) return AG_ENOMEM;
@@ -607,7 +627,7 @@ static int is_plover(const char *s) {
 /* ---- verb frames ------------------------------------------------------------ */
 
 static int add_pattern(loader *L, ag_relation *rel, const char *text,
-                       yaml_node_t *pos) {
+                       ynode *pos) {
   if (AG_GROW(rel->pats, rel->cap_pats, rel->npats + 1)) return AG_ENOMEM;
   ag_pattern *p = &rel->pats[rel->npats];
   memset(p, 0, sizeof *p);
@@ -628,10 +648,10 @@ static void as_forms(char *out, size_t size, const char *w) {
 
 /* frames: - {verb: steal, prep: from, noun: (theft|heist), noun-prep: from}
  * derives the active, passive, participle and nominal patterns. */
-static int load_frame(loader *L, yaml_node_t *n, ag_relation *rel) {
+static int load_frame(loader *L, ynode *n, ag_relation *rel) {
   const char *verb = NULL, *prep = NULL, *noun = NULL, *nprep = NULL;
   const char *stypes = NULL, *ttypes = NULL;
-  yaml_node_t *k, *v;
+  ynode *k, *v;
   int rc = want_map(L, n, "a frame");
   if (rc) return rc;
   FOR_MAP(L, n, k, v) {
@@ -714,12 +734,12 @@ static void relation_destroy(ag_relation *rel) {
 
 /* A relation of a later rule set replaces the one of the same name: the
  * new one (the last) moves into slot old. */
-static int override_relation(loader *L, yaml_node_t *n, size_t old) {
+static int override_relation(loader *L, ynode *n, size_t old) {
   ag_rules *r = L->r;
   size_t fresh = r->nrels - 1;
   if (ag_buf_printf(&r->overrides, "%s:%d:%d: relation '%s' replaces an earlier definition\n",
-                    L->file, (int)n->start_mark.line + 1,
-                    (int)n->start_mark.column + 1, r->rels[old].name))
+                    L->file, (int)n->line + 1,
+                    (int)n->col + 1, r->rels[old].name))
     return AG_ENOMEM;
   relation_destroy(&r->rels[old]);
   r->rels[old] = r->rels[fresh];
@@ -731,7 +751,7 @@ static int override_relation(loader *L, yaml_node_t *n, size_t old) {
   return 0;
 }
 
-static int load_relation(loader *L, yaml_node_t *n) {
+static int load_relation(loader *L, ynode *n) {
   ag_rules *r = L->r;
   int rc = want_map(L, n, "a relation");
   const char *s;
@@ -741,7 +761,7 @@ static int load_relation(loader *L, yaml_node_t *n) {
   memset(rel, 0, sizeof *rel);
   rel->layer = r->layer;
   r->nrels++;
-  yaml_node_t *k, *v, *item;
+  ynode *k, *v, *item;
   FOR_MAP(L, n, k, v) {
     const char *key = scalar(k);
     if (!key) return at(L, k, "relation keys must be strings%s", "");
@@ -823,9 +843,9 @@ static int load_relation(loader *L, yaml_node_t *n) {
 }
 
 /* anaphora: - {words: [it, its], types: [state, group]} */
-static int load_anaphora(loader *L, yaml_node_t *n) {
+static int load_anaphora(loader *L, ynode *n) {
   ag_rules *r = L->r;
-  yaml_node_t *k, *v, *item, *words = NULL;
+  ynode *k, *v, *item, *words = NULL;
   uint32_t types = 0;
   int possessive = 0;
   const char *s;
@@ -871,7 +891,7 @@ static int load_anaphora(loader *L, yaml_node_t *n) {
 }
 
 static int load_document(loader *L) {
-  yaml_node_t *root = yaml_document_get_root_node(L->doc), *k, *v, *item;
+  ynode *root = L->doc->root ? node(L, L->doc->root) : NULL, *k, *v, *item;
   int rc;
   if (!root) return 0; /* empty file */
   if (root->type == YAML_SCALAR_NODE && !*scalar(root)) return 0;
@@ -936,10 +956,159 @@ static int check_nesting(const char *text, size_t len, int most, const char *fil
   return 0;
 }
 
+static void ydoc_destroy(ydoc *d) {
+  free(d->nodes);
+  free(d->kids);
+  ag_buf_destroy(&d->text);
+  memset(d, 0, sizeof *d);
+}
+
+/* The parser's error at its mark, as libyaml words it. */
+static int parse_error(const yaml_parser_t *p, const char *file, ag_error *err) {
+  if (p->error == YAML_MEMORY_ERROR) return ag_err_set(err, AG_ENOMEM, file, 0, 0, "out of memory");
+  return ag_err_set(err, AG_ERULES, file, (int)p->problem_mark.line + 1,
+                    (int)p->problem_mark.column + 1, "%s%s%s",
+                    p->problem ? p->problem : "bad YAML", p->context ? " " : "",
+                    p->context ? p->context : "");
+}
+
+/* A new node of d from event e (its start); its id into *id. */
+static int ydoc_add(ydoc *d, const yaml_event_t *e, uint8_t type, uint32_t *id) {
+  if (d->nnodes >= UINT32_MAX - 1 || AG_GROW(d->nodes, d->cap_nodes, d->nnodes + 2))
+    return AG_ENOMEM;
+  if (!d->nnodes) d->nnodes = 1; /* ids start at 1 */
+  ynode *n = &d->nodes[d->nnodes];
+  memset(n, 0, sizeof *n);
+  n->type = type;
+  n->line = (uint32_t)e->start_mark.line;
+  n->col = (uint32_t)e->start_mark.column;
+  *id = (uint32_t)d->nnodes++;
+  return 0;
+}
+
+/* Read one document's events into d: *got 0 at the end of the stream.
+ * Collections are open on a stack; the children of the open ones wait in
+ * pending until their collection ends, then move to d->kids together. */
+static int ydoc_read(yaml_parser_t *p, ydoc *d, int *got, const char *file, ag_error *err) {
+  uint32_t *open = NULL, *pending = NULL;
+  size_t nopen = 0, cap_open = 0, npending = 0, cap_pending = 0;
+  size_t *marks = NULL, cap_marks = 0;
+  ag_map anchors;
+  ag_map_init(&anchors);
+  int rc = 0;
+  *got = 0;
+  for (;;) {
+    yaml_event_t e;
+    if (!yaml_parser_parse(p, &e)) {
+      rc = parse_error(p, file, err);
+      break;
+    }
+    uint32_t id = 0;
+    int done = 0;
+    const yaml_char_t *anchor = NULL;
+    switch (e.type) {
+      case YAML_STREAM_START_EVENT:
+        break;
+      case YAML_STREAM_END_EVENT:
+        done = 1;
+        break;
+      case YAML_DOCUMENT_START_EVENT:
+        *got = 1;
+        break;
+      case YAML_DOCUMENT_END_EVENT:
+        done = 1;
+        break;
+      case YAML_ALIAS_EVENT: {
+        size_t target;
+        const char *name = (const char *)e.data.alias.anchor;
+        if (!ag_map_get(&anchors, name, strlen(name), &target)) {
+          rc = ag_err_set(err, AG_ERULES, file, (int)e.start_mark.line + 1,
+                          (int)e.start_mark.column + 1, "found undefined alias '%s'", name);
+          break;
+        }
+        id = (uint32_t)target;
+        break;
+      }
+      case YAML_SCALAR_EVENT: {
+        anchor = e.data.scalar.anchor;
+        size_t off = d->text.len, n = e.data.scalar.length;
+        if (n >= UINT32_MAX || off >= UINT32_MAX - n - 1 ||
+            (rc = ydoc_add(d, &e, YAML_SCALAR_NODE, &id)) ||
+            (rc = ag_buf_add(&d->text, (const char *)e.data.scalar.value, n)) ||
+            (rc = ag_buf_putc(&d->text, '\0'))) {
+          rc = AG_ENOMEM;
+          break;
+        }
+        ynode *x = &d->nodes[id];
+        x->style = (uint8_t)e.data.scalar.style;
+        x->first = (uint32_t)off;
+        x->n = (uint32_t)n;
+        break;
+      }
+      case YAML_SEQUENCE_START_EVENT:
+      case YAML_MAPPING_START_EVENT: {
+        uint32_t c;
+        int seq = e.type == YAML_SEQUENCE_START_EVENT;
+        anchor = seq ? e.data.sequence_start.anchor : e.data.mapping_start.anchor;
+        if ((rc = ydoc_add(d, &e, seq ? YAML_SEQUENCE_NODE : YAML_MAPPING_NODE, &c)) ||
+            AG_GROW(open, cap_open, nopen + 1) || AG_GROW(marks, cap_marks, nopen + 1)) {
+          rc = AG_ENOMEM;
+          break;
+        }
+        if (anchor && ag_map_put(&anchors, (const char *)anchor, strlen((const char *)anchor), c)) {
+          rc = AG_ENOMEM;
+          break;
+        }
+        anchor = NULL;
+        open[nopen] = c;
+        marks[nopen++] = npending;
+        break;
+      }
+      case YAML_SEQUENCE_END_EVENT:
+      case YAML_MAPPING_END_EVENT: {
+        id = open[--nopen];
+        size_t from = marks[nopen], k = npending - from;
+        if (d->nkids + k >= UINT32_MAX || AG_GROW(d->kids, d->cap_kids, d->nkids + k + 1)) {
+          rc = AG_ENOMEM;
+          break;
+        }
+        ynode *x = &d->nodes[id];
+        x->first = (uint32_t)d->nkids;
+        x->n = (uint32_t)(x->type == YAML_MAPPING_NODE ? k / 2 : k);
+        if (k) memcpy(d->kids + d->nkids, pending + from, k * sizeof *pending);
+        d->nkids += k;
+        npending = from;
+        break;
+      }
+      case YAML_NO_EVENT:
+        done = 1;
+        break;
+    }
+    if (!rc && anchor && ag_map_put(&anchors, (const char *)anchor, strlen((const char *)anchor), id))
+      rc = AG_ENOMEM;
+    /* a finished node: the child of the innermost open collection, or the root */
+    if (!rc && id && e.type != YAML_SEQUENCE_START_EVENT && e.type != YAML_MAPPING_START_EVENT) {
+      if (!nopen) d->root = id;
+      else if (AG_GROW(pending, cap_pending, npending + 1)) rc = AG_ENOMEM;
+      else pending[npending++] = id;
+    }
+    yaml_event_delete(&e);
+    if (rc || done) break;
+  }
+  free(open);
+  free(pending);
+  free(marks);
+  ag_map_destroy(&anchors);
+  /* the text stops moving: scalars point into it */
+  for (size_t i = 1; !rc && i < d->nnodes; i++)
+    if (d->nodes[i].type == YAML_SCALAR_NODE) d->nodes[i].value = d->text.data + d->nodes[i].first;
+  if (rc == AG_ENOMEM) ag_err_set(err, rc, file, 0, 0, "out of memory");
+  return rc;
+}
+
 static int load_yaml(ag_rules *r, const char *text, size_t len,
                      const char *file, ag_error *err) {
   yaml_parser_t parser;
-  yaml_document_t doc;
   int rc = check_nesting(text, len,
                          r->limits.max_yaml_depth > 0 ? r->limits.max_yaml_depth
                                                       : AG_DEFAULT_MAX_YAML_DEPTH,
@@ -949,30 +1118,24 @@ static int load_yaml(ag_rules *r, const char *text, size_t len,
     return ag_err_set(err, AG_ENOMEM, file, 0, 0, "out of memory");
   yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
   for (int first = 1;; first = 0) {
-    if (!yaml_parser_load(&parser, &doc)) {
-      yaml_mark_t m = parser.problem_mark;
-      rc = ag_err_set(err, AG_ERULES, file, (int)m.line + 1, (int)m.column + 1,
-                      "%s%s%s", parser.problem ? parser.problem : "bad YAML",
-                      parser.context ? " " : "",
-                      parser.context ? parser.context : "");
-      break;
-    }
-    if (!yaml_document_get_root_node(&doc)) {
-      yaml_document_delete(&doc);
-      break; /* end of stream */
+    ydoc doc;
+    int got;
+    memset(&doc, 0, sizeof doc);
+    if ((rc = ydoc_read(&parser, &doc, &got, file, err)) || !got) {
+      ydoc_destroy(&doc);
+      break; /* an error, or the end of the stream */
     }
     if (!first) {
-      yaml_node_t *n = yaml_document_get_root_node(&doc);
-      rc = ag_err_set(err, AG_ERULES, file, (int)n->start_mark.line + 1,
-                      (int)n->start_mark.column + 1,
+      const ynode *n = doc.root ? &doc.nodes[doc.root] : NULL;
+      rc = ag_err_set(err, AG_ERULES, file, n ? (int)n->line + 1 : 0, n ? (int)n->col + 1 : 0,
                       "one YAML document per rules file");
-      yaml_document_delete(&doc);
+      ydoc_destroy(&doc);
       break;
     }
     loader L = {r, &doc, file, err};
     rc = load_document(&L);
     if (rc == AG_ENOMEM) ag_err_set(err, rc, file, 0, 0, "out of memory");
-    yaml_document_delete(&doc);
+    ydoc_destroy(&doc);
     if (rc) break;
   }
   yaml_parser_delete(&parser);

@@ -123,6 +123,11 @@ static void test_errors(void) {
             "t.yaml:2:56: a date is YYYY-MM-DD, not '2020'");
   CHECK_STR(load_error(""), "ok");
   CHECK_STR(load_error("# only a comment\n"), "ok");
+  CHECK_STR(load_error("---\n"), "ok");
+  CHECK_STR(load_error("--- {}\n---\nactors: [\n"),
+            "t.yaml:4:1: did not find expected node content while parsing a flow node");
+  CHECK_STR(load_error("actors:\n  - {id: a, name: A, type: state, aliases: *nope}\n"),
+            "t.yaml:2:44: found undefined alias 'nope'");
 }
 
 static void test_files(void) {
@@ -214,6 +219,29 @@ static ag_rules *rules_from(const char *yaml, const char *name) {
   ag_error err;
   CHECK(ag_rules_load_string(&r, yaml, strlen(yaml), name, &err) == 0);
   return r;
+}
+
+/* YAML anchors and aliases: the aliased node is read again where it is
+ * named, as libyaml's own loader did. */
+static void test_yaml_aliases(void) {
+  const char *yaml =
+      "actors:\n"
+      "  - id: a\n"
+      "    name: Alpha\n"
+      "    type: &t group\n"
+      "    aliases: &names [Alpha Team, The Alphas]\n"
+      "  - {id: b, name: Beta, type: *t, code: [&c XYZ]}\n"
+      "  - {id: c, name: Gamma, type: *t, code: [*c]}\n";
+  ag_rules *r = rules_from(yaml, "aliases");
+  if (!r) return;
+  CHECK(r->nactors == 3);
+  CHECK(r->actors[1].type == AG_TYPE_GROUP && r->actors[2].type == AG_TYPE_GROUP);
+  CHECK(r->actors[2].ncodes == 1 && strcmp(r->actors[2].codes[0].code, "XYZ") == 0);
+  /* Alpha's name and both its aliases */
+  size_t n = 0;
+  for (size_t i = 0; i < r->naliases; i++) n += r->aliases[i].actor == 0;
+  CHECK(n == 3);
+  ag_rules_free(r);
 }
 
 static void test_frames(void) {
@@ -368,6 +396,7 @@ int main(void) {
   test_aliases();
   test_frames();
   test_anchors();
+  test_yaml_aliases();
   test_alias_pairs();
   test_unknown_ids();
   return check_summary("rules");
