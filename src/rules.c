@@ -39,6 +39,8 @@ typedef struct loader {
   ydoc *doc;
   const char *file;
   ag_error *err;
+  ag_doc words;  /* an alias's words, kept between aliases */
+  ag_buf key;
 } loader;
 
 const char *const AG_SPECIAL_CLASSES[AG_SP_COUNT] = {
@@ -174,14 +176,13 @@ static int add_alias(loader *L, size_t actor, const char *text,
                      const alias_opts *o, ynode *pos) {
   int exact = o->exact, dated = o->from || o->to;
   ag_rules *r = L->r;
-  ag_doc d;
-  ag_buf key;
-  ag_doc_init(&d);
-  ag_buf_init(&key);
+  ag_doc *d = &L->words;
+  ag_buf *key = &L->key;
+  ag_buf_clear(key);
   ag_alias a = {0};
-  int rc = ag_doc_parse(&d, text, strlen(text));
+  int rc = ag_doc_parse(d, text, strlen(text));
   if (rc) goto done;
-  if (d.ntoks == 0) {
+  if (d->ntoks == 0) {
     rc = at(L, pos, "empty alias%s", "");
     goto done;
   }
@@ -193,22 +194,22 @@ static int add_alias(loader *L, size_t actor, const char *text,
   ag_copy_str(a.from, sizeof a.from, o->from ? o->from : "");
   ag_copy_str(a.to, sizeof a.to, o->to ? o->to : "");
   if (o->resolves && !(a.resolves_id = ag_strdup(o->resolves))) goto nomem;
-  a.words = calloc(d.ntoks, sizeof(char *));
-  a.orig = calloc(d.ntoks, sizeof(char *));
-  a.exact = calloc(d.ntoks, sizeof(uint16_t));
+  a.words = calloc(d->ntoks, sizeof(char *));
+  a.orig = calloc(d->ntoks, sizeof(char *));
+  a.exact = calloc(d->ntoks, sizeof(uint16_t));
   if (!a.words || !a.orig || !a.exact) goto nomem;
-  for (size_t i = 0; i < d.ntoks; i++) {
-    const ag_token *t = &d.toks[i];
-    a.words[i] = ag_strdup(ag_tok_norm(&d, i));
+  for (size_t i = 0; i < d->ntoks; i++) {
+    const ag_token *t = &d->toks[i];
+    a.words[i] = ag_strdup(ag_tok_norm(d, i));
     a.orig[i] = ag_strndup(text + t->start, t->len);
     a.n++;
     if (!a.words[i] || !a.orig[i]) goto nomem;
     a.exact[i] = exact || (t->flags & AG_TOK_ALLCAPS);
-    if ((i && ag_buf_putc(&key, ' ')) || ag_buf_puts(&key, a.words[i]))
+    if ((i && ag_buf_putc(key, ' ')) || ag_buf_puts(key, a.words[i]))
       goto nomem;
   }
   size_t first;
-  if (ag_map_get(&r->alias_index, key.data, key.len, &first)) {
+  if (ag_map_get(&r->alias_index, key->data, key->len, &first)) {
     for (long j = (long)first; j >= 0 && !dated; j = r->aliases[j].next) {
       ag_alias *b = &r->aliases[j];
       if (b->dated) continue; /* dated aliases may share a text */
@@ -252,15 +253,13 @@ static int add_alias(loader *L, size_t actor, const char *text,
   if (AG_GROW(r->aliases, r->cap_aliases, r->naliases + 1)) goto nomem;
   r->aliases[r->naliases] = a;
   memset(&a, 0, sizeof a);
-  if (ag_map_put(&r->alias_index, key.data, key.len, r->naliases)) goto nomem;
+  if (ag_map_put(&r->alias_index, key->data, key->len, r->naliases)) goto nomem;
   r->naliases++;
   goto done;
 nomem:
   rc = ag_err_set(L->err, AG_ENOMEM, L->file, 0, 0, "out of memory");
 done:
   alias_destroy(&a);
-  ag_doc_destroy(&d);
-  ag_buf_destroy(&key);
   return rc;
 }
 
@@ -1132,8 +1131,12 @@ static int load_yaml(ag_rules *r, const char *text, size_t len,
       ydoc_destroy(&doc);
       break;
     }
-    loader L = {r, &doc, file, err};
+    loader L = {r, &doc, file, err, {0}, {0}};
+    ag_doc_init(&L.words);
+    ag_buf_init(&L.key);
     rc = load_document(&L);
+    ag_doc_destroy(&L.words);
+    ag_buf_destroy(&L.key);
     if (rc == AG_ENOMEM) ag_err_set(err, rc, file, 0, 0, "out of memory");
     ydoc_destroy(&doc);
     if (rc) break;
