@@ -92,6 +92,17 @@ static int is_closing(const char *w) {
   return is_char(w, '"') || is_char(w, '\'') || is_char(w, ')') || is_char(w, ']');
 }
 
+/* The index of the lowest byte of x with its high bit set (x not 0). */
+static unsigned lowest_byte(uint64_t x) {
+#if defined(__GNUC__)
+  return (unsigned)__builtin_ctzll(x) / 8;
+#else
+  unsigned n = 0;
+  while (!(x & 0x80)) x >>= 8, n++;
+  return n;
+#endif
+}
+
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
 #define LITTLE_ENDIAN_WORDS 1 /* lower8's masks take the first bytes low */
 #else
@@ -238,6 +249,36 @@ static size_t scan_word(const char *s, size_t n, size_t i, int *wide) {
   return i;
 }
 
+/* The end of the ASCII word starting at i, read eight bytes at a time, when
+ * nothing but letters and digits makes it and it ends at a mark that cannot
+ * go on with it; else 0, and scan_word decides ("U.S.", "2.5", "don't",
+ * "Zürich", or too near the end of the text to read eight bytes). */
+static size_t ascii_word_end(const unsigned char *u, size_t n, size_t i) {
+  const uint64_t H = 0x8080808080808080ull;
+  size_t e = i;
+  for (;;) {
+    if (e + 8 > n) return 0;
+    uint64_t x;
+    memcpy(&x, u + e, 8);
+    uint64_t hi = x & ~H, ascii = ~x & H;
+    uint64_t alnum = ((hi + 0x5050505050505050ull) & ~(hi + 0x4646464646464646ull)) | /* 0-9 */
+                     ((hi + 0x3F3F3F3F3F3F3F3Full) & ~(hi + 0x2525252525252525ull)) | /* A-Z */
+                     ((hi + 0x1F1F1F1F1F1F1F1Full) & ~(hi + 0x0505050505050505ull));  /* a-z */
+    uint64_t other = ~(alnum & ascii) & H;
+    if (other) {
+      e += (size_t)lowest_byte(other);
+      break;
+    }
+    e += 8;
+  }
+  unsigned char c = u[e];
+  if (c >= 0x80 || c == '\'') return 0;
+  if ((c == '.' || c == ',') &&
+      (e == i + 1 || (is_digit((char)u[e - 1]) && e + 1 < n && is_digit((char)u[e + 1]))))
+    return 0;
+  return e;
+}
+
 static int normalize_punct(unsigned cp, const char **out) {
   switch (cp) {
     case 0x2018: case 0x2019: case 0x201A: case 0x2032: *out = "'"; return 1;
@@ -288,7 +329,8 @@ static int tokenize(ag_doc *d) {
     const char *norm = NULL;
     size_t nlen = 0;
     if (wordc) {
-      i = scan_word(s, n, i, &wide);
+      size_t e = LITTLE_ENDIAN_WORDS && !wide ? ascii_word_end(u, n, i) : 0;
+      i = e ? e : scan_word(s, n, i, &wide);
       if (i == start) i = start + k;
       norm = s + start;
       nlen = i - start;
