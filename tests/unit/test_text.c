@@ -37,7 +37,32 @@ static const char *sents(const char *s) {
   return out;
 }
 
+/* toks of s followed by more text, so that every word of s can be read
+ * eight bytes at a time; the words that follow are left out */
+static const char *toks_then(const char *s) {
+  static char in[512], out[1024];
+  snprintf(in, sizeof in, "%s ZZZZZZZZZZZZZZZZ", s);
+  snprintf(out, sizeof out, "%s", toks(in));
+  char *z = strstr(out, "|zzzzzzzzzzzzzzzz");
+  if (z) *z = '\0';
+  return out;
+}
+
 static void test_tokens(void) {
+  /* the same words near the end of a text and in the middle of one */
+  static const char *const cases[][2] = {
+      {"A North Korea-linked group", "a|north|korea|-|linked|group"},
+      {"the U.S. and the U.K.", "the|u.s.|and|the|u.k."},
+      {"$2.5 billion (81,000 BTC) on 1,2 or 3.", "$|2.5|billion|(|81,000|btc|)|on|1,2|or|3|."},
+      {"Pyongyang didn't deny it", "pyongyang|did|n't|deny|it"},
+      {"Taiwan's bank, Lazarus's. O'Brien", "taiwan|'s|bank|,|lazarus|'s|.|o'brien"},
+      {"Zürich-based Crédit Suisse", "zürich|-|based|crédit|suisse"},
+      {"ransomware,extortion.Operators", "ransomware|,|extortion|.|operators"},
+  };
+  for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+    CHECK_STR(toks(cases[c][0]), cases[c][1]);
+    CHECK_STR(toks_then(cases[c][0]), cases[c][1]);
+  }
   CHECK_STR(toks("A North Korea-linked group"), "a|north|korea|-|linked|group");
   CHECK_STR(toks("Taiwan's Far Eastern bank"), "taiwan|'s|far|eastern|bank");
   CHECK_STR(toks("Taiwan\xE2\x80\x99s bank"), "taiwan|'s|bank");
