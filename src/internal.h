@@ -139,26 +139,28 @@ typedef struct ag_token {
 } ag_token;
 
 /* The hash of a lower-case word, eight bytes at a time (a word is hashed
- * once per token of every article): start with its length, step over each
- * whole eight bytes, end with the rest (zero bytes when none). */
-#define AG_HASH_START(n) (0x9E3779B97F4A7C15ull ^ (uint64_t)(n))
+ * once per token of every article): step over each whole eight bytes, end
+ * with the rest (zero bytes when none) and the length, so that the
+ * tokenizer can hash a word before it knows where it ends. */
+#define AG_HASH_START 0x9E3779B97F4A7C15ull
 static inline uint64_t ag_hash_step(uint64_t h, uint64_t x) {
   h = (h ^ x) * 0xFF51AFD7ED558CCDull;
   return h ^ (h >> 32);
 }
-static inline uint32_t ag_hash_end(uint64_t h, uint64_t rest) {
-  h = (h ^ rest) * 0xC4CEB9FE1A85EC53ull;
+static inline uint32_t ag_hash_end(uint64_t h, uint64_t rest, size_t n) {
+  h = (h ^ rest ^ ((uint64_t)n << 56)) * 0xC4CEB9FE1A85EC53ull;
   return (uint32_t)(h ^ (h >> 29));
 }
 static inline uint32_t ag_word_hash(const char *w, size_t n) {
-  uint64_t h = AG_HASH_START(n), x;
+  uint64_t h = AG_HASH_START, x;
+  size_t len = n;
   for (; n >= 8; w += 8, n -= 8) {
     memcpy(&x, w, 8);
     h = ag_hash_step(h, x);
   }
   x = 0;
   memcpy(&x, w, n);
-  return ag_hash_end(h, x);
+  return ag_hash_end(h, x, len);
 }
 
 typedef struct ag_sentence {

@@ -115,7 +115,7 @@ static unsigned lowest_byte(uint64_t x) {
  * any is a small letter; returns the ag_word_hash of the form. */
 static uint32_t lower8(const char *in, char *out, size_t n, int *upper, int *lower) {
   const uint64_t H = 0x8080808080808080ull;
-  uint64_t low_seen = 0, h = AG_HASH_START(n);
+  uint64_t low_seen = 0, h = AG_HASH_START;
   int ups = 0;
   for (size_t i = 0; i < n; i += 8) {
     uint64_t x, m = n - i >= 8 ? ~(uint64_t)0 : ((uint64_t)1 << (8 * (n - i))) - 1;
@@ -131,13 +131,13 @@ static uint32_t lower8(const char *in, char *out, size_t n, int *upper, int *low
     if (n - i < 8) {
       *upper = ups >= 2;
       *lower = low_seen != 0;
-      return ag_hash_end(h, x & m);
+      return ag_hash_end(h, x & m, n);
     }
     h = ag_hash_step(h, x);
   }
   *upper = ups >= 2;
   *lower = low_seen != 0;
-  return ag_hash_end(h, 0);
+  return ag_hash_end(h, 0, n);
 }
 
 /* Push a token: text[start, start + len), its form norm of nlen bytes, of
@@ -198,6 +198,77 @@ static int push_token(ag_doc *d, size_t start, size_t len, const char *norm,
   return 0;
 }
 
+/* An ASCII word at i read once: its end, its lower-case form, hash and
+ * capitals, eight bytes at a time, pushed as a token; *end is where it
+ * ends.  Returns 1 (nothing pushed) when the word is not plain letters and
+ * digits up to a mark that cannot go on with it ("U.S.", "2.5", "don't",
+ * "Zürich"), or is too near the end of the text to read eight bytes; then
+ * scan_word and push_token decide. */
+static int push_ascii_word(ag_doc *d, size_t i, uint16_t nl, uint32_t line_len, size_t *end) {
+  const uint64_t H = 0x8080808080808080ull;
+  const unsigned char *u = (const unsigned char *)d->text;
+  size_t n = d->len, e = i;
+  uint64_t h = AG_HASH_START, low_seen = 0, x, up, low, digit;
+  int ups = 0;
+  if (AG_GROW(d->toks, d->cap_toks, d->ntoks + 1) ||
+      AG_GROW(d->norm.data, d->norm.cap, d->norm.len + 64 + AG_NORM_SLACK))
+    return AG_ENOMEM;
+  char *out = d->norm.data + d->norm.len;
+  uint64_t first = 0; /* the first eight bytes' digit and capital masks */
+  for (;;) {
+    if (e + 8 > n) return 1;
+    if ((size_t)(out - d->norm.data) + (e - i) + 16 + AG_NORM_SLACK > d->norm.cap) {
+      size_t at = (size_t)(out - d->norm.data);
+      if (AG_GROW(d->norm.data, d->norm.cap, at + (e - i) + 16 + AG_NORM_SLACK))
+        return AG_ENOMEM;
+      out = d->norm.data + at;
+    }
+    memcpy(&x, u + e, 8);
+    uint64_t hi = x & ~H, ascii = ~x & H;
+    digit = (hi + 0x5050505050505050ull) & ~(hi + 0x4646464646464646ull) & ascii;
+    up = (hi + 0x3F3F3F3F3F3F3F3Full) & ~(hi + 0x2525252525252525ull) & ascii;
+    low = (hi + 0x1F1F1F1F1F1F1F1Full) & ~(hi + 0x0505050505050505ull) & ascii;
+    uint64_t other = ~(digit | up | low) & H;
+    if (e == i) first = (digit & 0x80) | ((up & 0x80) << 1);
+    x |= up >> 2;
+    memcpy(out + (e - i), &x, 8);
+    if (other) {
+      unsigned k = lowest_byte(other);
+      uint64_t m = k ? ((uint64_t)1 << (8 * k)) - 1 : 0;
+      up &= m;
+      low_seen |= low & m;
+      ups += (up != 0) + ((up & (up - 1)) != 0);
+      e += k;
+      h = ag_hash_end(h, x & m, e - i);
+      break;
+    }
+    ups += (up != 0) + ((up & (up - 1)) != 0);
+    low_seen |= low;
+    h = ag_hash_step(h, x);
+    e += 8;
+  }
+  unsigned char c = u[e];
+  if (c >= 0x80 || c == '\'') return 1;
+  if ((c == '.' || c == ',') &&
+      (e == i + 1 || (is_digit((char)u[e - 1]) && e + 1 < n && is_digit((char)u[e + 1]))))
+    return 1;
+  size_t nlen = e - i;
+  ag_token *t = &d->toks[d->ntoks++];
+  t->start = (uint32_t)i;
+  t->len = (uint32_t)nlen;
+  t->norm = (uint32_t)d->norm.len;
+  t->newlines = nl;
+  t->line_len = line_len;
+  t->hash = h;
+  out[nlen] = out[nlen + 1] = '\0';
+  d->norm.len += nlen + 1;
+  t->flags = (uint16_t)(AG_TOK_WORD | (first & 0x80 ? AG_TOK_NUMBER : 0) |
+                        (first & 0x100 ? AG_TOK_CAP : 0) |
+                        (ups >= 2 && !low_seen ? AG_TOK_ALLCAPS : 0));
+  *end = e;
+  return 0;
+}
+
 /* End of a word starting at i.  Stops before "'s" and before the "n" of a
  * trailing "n't", which then is scanned as a word of its own.  *wide is set
  * when the word has a character beyond ASCII. */
@@ -249,36 +320,6 @@ static size_t scan_word(const char *s, size_t n, size_t i, int *wide) {
   return i;
 }
 
-/* The end of the ASCII word starting at i, read eight bytes at a time, when
- * nothing but letters and digits makes it and it ends at a mark that cannot
- * go on with it; else 0, and scan_word decides ("U.S.", "2.5", "don't",
- * "Zürich", or too near the end of the text to read eight bytes). */
-static size_t ascii_word_end(const unsigned char *u, size_t n, size_t i) {
-  const uint64_t H = 0x8080808080808080ull;
-  size_t e = i;
-  for (;;) {
-    if (e + 8 > n) return 0;
-    uint64_t x;
-    memcpy(&x, u + e, 8);
-    uint64_t hi = x & ~H, ascii = ~x & H;
-    uint64_t alnum = ((hi + 0x5050505050505050ull) & ~(hi + 0x4646464646464646ull)) | /* 0-9 */
-                     ((hi + 0x3F3F3F3F3F3F3F3Full) & ~(hi + 0x2525252525252525ull)) | /* A-Z */
-                     ((hi + 0x1F1F1F1F1F1F1F1Full) & ~(hi + 0x0505050505050505ull));  /* a-z */
-    uint64_t other = ~(alnum & ascii) & H;
-    if (other) {
-      e += (size_t)lowest_byte(other);
-      break;
-    }
-    e += 8;
-  }
-  unsigned char c = u[e];
-  if (c >= 0x80 || c == '\'') return 0;
-  if ((c == '.' || c == ',') &&
-      (e == i + 1 || (is_digit((char)u[e - 1]) && e + 1 < n && is_digit((char)u[e + 1]))))
-    return 0;
-  return e;
-}
-
 static int normalize_punct(unsigned cp, const char **out) {
   switch (cp) {
     case 0x2018: case 0x2019: case 0x201A: case 0x2032: *out = "'"; return 1;
@@ -328,9 +369,18 @@ static int tokenize(ag_doc *d) {
     size_t start = i;
     const char *norm = NULL;
     size_t nlen = 0;
+    if (wordc && LITTLE_ENDIAN_WORDS && !wide) {
+      size_t e;
+      if ((rc = push_ascii_word(d, i, nl, line_len, &e)) == 0) {
+        i = e;
+        nl = 0;
+        continue;
+      }
+      if (rc != 1) goto done;
+      rc = 0;
+    }
     if (wordc) {
-      size_t e = LITTLE_ENDIAN_WORDS && !wide ? ascii_word_end(u, n, i) : 0;
-      i = e ? e : scan_word(s, n, i, &wide);
+      i = scan_word(s, n, i, &wide);
       if (i == start) i = start + k;
       norm = s + start;
       nlen = i - start;
