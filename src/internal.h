@@ -577,8 +577,6 @@ enum {
 
 /* The id of a lower-case word of n bytes, AG_W_NONE when no rule names it. */
 uint32_t ag_word_id(const ag_rules *r, const char *w, size_t n);
-/* The same for token i of d, from its hash, once the rules are loaded. */
-uint32_t ag_tok_word_id(const ag_rules *r, const ag_doc *d, size_t i, size_t n);
 /* The first alias (chained by next) whose words are ids[0..n), or -1. */
 /* Can an alias of two or more words start with these two word ids? */
 int ag_alias_pair(const ag_rules *r, uint32_t first, uint32_t second);

@@ -1428,6 +1428,38 @@ static int match_sentence(mstate *st, ag_match_result *m, size_t sentence) {
   return dictionary_affiliations(st, m, sfirst, sentence);
 }
 
+/* Do the n bytes at a and b match?  Both can be read in whole words of
+ * eight bytes (see AG_NORM_SLACK and rules.c's vocab_pack). */
+static int same_words8(const char *a, const char *b, size_t n) {
+  uint64_t x, y;
+  for (; n >= 8; a += 8, b += 8, n -= 8) {
+    memcpy(&x, a, 8);
+    memcpy(&y, b, 8);
+    if (x != y) return 0;
+  }
+  if (!n) return 1;
+  memcpy(&x, a, 8);
+  memcpy(&y, b, 8);
+  /* the n bytes first in memory, whatever the byte order */
+  uint64_t m;
+  memset(&m, 0, sizeof m);
+  memset(&m, 0xFF, n);
+  return ((x ^ y) & m) == 0;
+}
+
+/* The id of token i of d (its form n bytes long), from the hash the
+ * tokenizer made (see ag_word_id). */
+static uint32_t tok_word_id(const ag_rules *r, const ag_doc *d, size_t i, size_t n) {
+  const char *w = ag_tok_norm(d, i);
+  if (!r->vocab_cap) return ag_word_id(r, w, n);
+  uint32_t h = d->toks[i].hash;
+  for (size_t k = h & (r->vocab_cap - 1); r->vocab_slots[k].id; k = (k + 1) & (r->vocab_cap - 1)) {
+    const ag_vocab_slot *x = &r->vocab_slots[k];
+    if (x->hash == h && x->len == n && same_words8(r->vocab_text + x->off, w, n)) return x->id;
+  }
+  return AG_W_NONE;
+}
+
 int ag_match_doc(const ag_rules *r, const ag_doc *doc, ag_match_result *m,
                  const ag_match_options *opts) {
   ag_match_scratch *x = opts->scratch ? opts->scratch : &m->scratch;
@@ -1438,7 +1470,7 @@ int ag_match_doc(const ag_rules *r, const ag_doc *doc, ag_match_result *m,
   /* one lookup per token: from here on words compare as integers */
   for (size_t i = 0; i < doc->ntoks; i++) {
     size_t next = i + 1 < doc->ntoks ? doc->toks[i + 1].norm : doc->norm.len;
-    ids[i] = ag_tok_word_id(r, doc, i, next - doc->toks[i].norm - 1);
+    ids[i] = tok_word_id(r, doc, i, next - doc->toks[i].norm - 1);
   }
   history hist;
   memset(&hist, 0, sizeof hist);

@@ -1257,36 +1257,6 @@ uint32_t ag_word_id(const ag_rules *r, const char *w, size_t n) {
   return AG_W_NONE;
 }
 
-/* Do the n bytes at a and b match?  Both can be read in whole words of
- * eight bytes (see AG_NORM_SLACK and vocab_pack). */
-static int same_words8(const char *a, const char *b, size_t n) {
-  uint64_t x, y;
-  for (; n >= 8; a += 8, b += 8, n -= 8) {
-    memcpy(&x, a, 8);
-    memcpy(&y, b, 8);
-    if (x != y) return 0;
-  }
-  if (!n) return 1;
-  memcpy(&x, a, 8);
-  memcpy(&y, b, 8);
-  /* the n bytes first in memory, whatever the byte order */
-  uint64_t m;
-  memset(&m, 0, sizeof m);
-  memset(&m, 0xFF, n);
-  return ((x ^ y) & m) == 0;
-}
-
-uint32_t ag_tok_word_id(const ag_rules *r, const ag_doc *d, size_t i, size_t n) {
-  const char *w = ag_tok_norm(d, i);
-  if (!r->vocab_cap) return ag_word_id(r, w, n);
-  uint32_t h = d->toks[i].hash;
-  for (size_t k = h & (r->vocab_cap - 1); r->vocab_slots[k].id; k = (k + 1) & (r->vocab_cap - 1)) {
-    const ag_vocab_slot *x = &r->vocab_slots[k];
-    if (x->hash == h && x->len == n && same_words8(r->vocab_text + x->off, w, n)) return x->id;
-  }
-  return AG_W_NONE;
-}
-
 /* r->vocab packed: one array of slots, one block of text. */
 static int vocab_pack(ag_rules *r) {
   const ag_map *m = &r->vocab;
