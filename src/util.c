@@ -149,7 +149,8 @@ uint64_t ag_hash_bytes(const char *s, size_t n) {
 void ag_map_init(ag_map *m) { memset(m, 0, sizeof *m); }
 
 void ag_map_destroy(ag_map *m) {
-  for (size_t i = 0; i < m->cap; i++) free(m->keys[i]);
+  for (size_t i = 0; i < m->cap; i++)
+    if (m->keys[i]) free(m->keys[i]);
   free(m->keys);
   free(m->vals);
   free(m->hashes);
