@@ -239,11 +239,18 @@ static size_t class_at(const mstate *outer, long ci, size_t pos) {
   return best;
 }
 
-/* Length of the special class sp at pos, computed once per sentence. */
-static size_t special_at(const mstate *st, int sp, size_t pos) {
+static size_t special_at_word(const mstate *st, int sp, size_t pos);
+
+/* Length of the special class sp at pos, computed once per sentence.  Most
+ * words start no special class: that test inline, the rest out of line. */
+static inline size_t special_at(const mstate *st, int sp, size_t pos) {
   if (pos >= st->end) return 0;
   uint32_t id = st->ids[pos];
   if (!((st->r->sp_any | (id < st->r->nlow ? st->r->sp_first[id] : 0)) >> sp & 1)) return 0;
+  return special_at_word(st, sp, pos);
+}
+
+static size_t special_at_word(const mstate *st, int sp, size_t pos) {
   uint8_t *c = &st->cache[(pos - st->first) * CACHE_SLOTS + (size_t)sp];
   if (!*c) {
     size_t k = class_at(st, st->r->special[sp], pos);
