@@ -1447,10 +1447,14 @@ static int same_words8(const char *a, const char *b, size_t n) {
   if (!n) return 1;
   memcpy(&x, a, 8);
   memcpy(&y, b, 8);
-  /* the n bytes first in memory, whatever the byte order */
-  uint64_t m;
-  memset(&m, 0, sizeof m);
-  memset(&m, 0xFF, n);
+  /* the n bytes first in memory */
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+  uint64_t m = ~(uint64_t)0 >> (8 * (8 - n));
+#elif defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+  uint64_t m = ~(uint64_t)0 << (8 * (8 - n));
+#else
+  return memcmp(a, b, n) == 0;
+#endif
   return ((x ^ y) & m) == 0;
 }
 
