@@ -269,6 +269,32 @@ static int push_ascii_word(ag_doc *d, size_t i, uint16_t nl, uint32_t line_len, 
   return 0;
 }
 
+/* A mark of ASCII punctuation (not an apostrophe, which may start "'s")
+ * pushed as a token of its own. */
+static int push_ascii_mark(ag_doc *d, size_t i, uint16_t nl, uint32_t line_len) {
+  if (AG_GROW(d->toks, d->cap_toks, d->ntoks + 1) ||
+      AG_GROW(d->norm.data, d->norm.cap, d->norm.len + 3 + AG_NORM_SLACK))
+    return AG_ENOMEM;
+  unsigned char c = (unsigned char)d->text[i];
+  ag_token *t = &d->toks[d->ntoks++];
+  t->start = (uint32_t)i;
+  t->len = 1;
+  t->norm = (uint32_t)d->norm.len;
+  t->newlines = nl;
+  t->line_len = line_len;
+  t->hash = ag_hash_end(AG_HASH_START, c, 1);
+  char *out = d->norm.data + d->norm.len;
+  out[0] = (char)c;
+  out[1] = out[2] = '\0';
+  d->norm.len += 2;
+  uint16_t flags = AG_TOK_PUNCT;
+  if (c == '.' || c == '!' || c == '?') flags |= AG_TOK_TERMINAL;
+  if (c == '"' || c == ')' || c == ']') flags |= AG_TOK_CLOSING;
+  if (c == '"' || c == '(' || c == '$') flags |= AG_TOK_OPENING;
+  t->flags = flags;
+  return 0;
+}
+
 /* End of a word starting at i.  Stops before "'s" and before the "n" of a
  * trailing "n't", which then is scanned as a word of its own.  *wide is set
  * when the word has a character beyond ASCII. */
@@ -369,6 +395,12 @@ static int tokenize(ag_doc *d) {
     size_t start = i;
     const char *norm = NULL;
     size_t nlen = 0;
+    if (!wordc && !wide && cp != '\'') {
+      if ((rc = push_ascii_mark(d, i, nl, line_len))) goto done;
+      i++;
+      nl = 0;
+      continue;
+    }
     if (wordc && LITTLE_ENDIAN_WORDS && !wide) {
       size_t e;
       if ((rc = push_ascii_word(d, i, nl, line_len, &e)) == 0) {
