@@ -509,6 +509,10 @@ struct ag_rules {
                                  special class sp can start at it */
   uint32_t sp_any;            /* special classes that can start at any word */
   ag_start_index anchors;     /* anchor word -> the anchor sets it is in */
+  /* per level k (see need_bits) where fewer than all patterns fill at most
+   * k slots: the same index for those patterns only (same list and set
+   * numbers; lists without their sets are empty), else by_id NULL */
+  ag_start_index anchors_level[AG_NEED_LEVELS];
   size_t nanchor_sets;
   uint32_t *anchor_of;        /* the anchor sets of the patterns (see
                                  ag_pattern) */

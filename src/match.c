@@ -1277,9 +1277,8 @@ static void mark_patterns(const mstate *st, const ag_start_index *ix, uint64_t *
 /* The anchor sets of the sentence's words and where each is last seen;
  * returns how many (st->touched lists them).  From the end of the sentence,
  * each word once, so the first time a set is seen is its last place. */
-static size_t mark_anchors(const mstate *st, uint32_t stamp, uint64_t *first_bits) {
-  const ag_rules *r = st->r;
-  const ag_start_index *ix = &r->anchors;
+static size_t mark_anchors(const mstate *st, const ag_start_index *ix, uint32_t stamp,
+                           uint64_t *first_bits) {
   size_t nt = 0;
   for (size_t pos = st->end; pos-- > st->first;) {
     uint32_t id = st->ids[pos];
@@ -1414,7 +1413,10 @@ static int match_sentence(mstate *st, ag_match_result *m, size_t sentence) {
     const uint64_t *need = r->need_bits + level * nw;
     uint64_t *first_seen = st->first_seen, *anchor_seen = st->first_seen + nw;
     memset(first_seen, 0, 2 * nw * sizeof *first_seen);
-    size_t nt = st->alast ? mark_anchors(st, st->stamp, anchor_seen) : 0;
+    /* the anchor index of the patterns this sentence can fill */
+    const ag_start_index *ix =
+        r->anchors_level[level].by_id ? &r->anchors_level[level] : &r->anchors;
+    size_t nt = st->alast ? mark_anchors(st, ix, st->stamp, anchor_seen) : 0;
     mark_patterns(st, &r->starts, first_seen);
     for (size_t w = 0; w < nw; w++) {
       /* anchored patterns only with their most selective set seen (all of

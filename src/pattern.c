@@ -806,6 +806,55 @@ static int index_masks(const ag_rules *r, ag_start_index *ix, int sets) {
   return 0;
 }
 
+/* r->anchors_level[level]: the anchor sets and first sets of the patterns
+ * that fill at most level slots.  Most sentences name one actor, and few
+ * patterns need only one: those sentences then mark a handful of sets. */
+static int level_anchor_index(ag_rules *r, size_t level) {
+  const ag_start_index *ix = &r->anchors;
+  ag_start_index *out = &r->anchors_level[level];
+  size_t nw = AG_PBITS(r), n = 0;
+  if (r->need_count[level] == r->npatterns || !ix->nby_id) return 0;
+  uint8_t *used = calloc(r->nanchor_sets + 1, 1);
+  const uint64_t *keep = r->need_bits + level * nw;
+  int rc = AG_ENOMEM;
+  if (!used || !(out->by_id = calloc(ix->nby_id, sizeof *out->by_id)) ||
+      !(out->lists = calloc(ix->nlists + 1, sizeof *out->lists)) ||
+      !(out->mask_off = calloc(ix->nlists + 1, sizeof *out->mask_off)) ||
+      !(out->mask_word = malloc((ix->mask_off[ix->nlists] + 1) * sizeof *out->mask_word)) ||
+      !(out->mask_bits = malloc((ix->mask_off[ix->nlists] + 1) * sizeof *out->mask_bits)))
+    goto done;
+  out->nby_id = ix->nby_id;
+  for (size_t gid = 0; gid < r->npatterns; gid++)
+    if (keep[gid / 64] >> (gid % 64) & 1)
+      for (uint32_t a = r->prefs[gid].anchor0; a < r->prefs[gid].anchor0 + r->prefs[gid].nanchors; a++)
+        used[r->anchor_of[a]] = 1;
+  for (size_t k = 0; k < ix->nlists; k++) {
+    const size_t *l = ix->lists[k];
+    size_t m = 0;
+    if (!(out->lists[k] = malloc((l[0] + 1) * sizeof **out->lists))) goto done;
+    out->nlists = k + 1;
+    for (size_t j = 1; j <= l[0]; j++)
+      if (used[l[j]]) out->lists[k][++m] = l[j];
+    out->lists[k][0] = m;
+    for (uint32_t i = ix->mask_off[k]; i < ix->mask_off[k + 1]; i++) {
+      uint64_t bits = ix->mask_bits[i] & keep[ix->mask_word[i]];
+      if (!bits) continue;
+      out->mask_word[n] = ix->mask_word[i];
+      out->mask_bits[n++] = bits;
+    }
+    out->mask_off[k + 1] = (uint32_t)n;
+  }
+  for (size_t id = 0; id < ix->nby_id; id++) {
+    uint32_t li = ix->by_id[id];
+    if (li && (out->lists[li - 1][0] || out->mask_off[li] > out->mask_off[li - 1]))
+      out->by_id[id] = li;
+  }
+  rc = 0;
+done:
+  free(used);
+  return rc;
+}
+
 /* Per word id, the special classes that can start at it. */
 static int special_starts_build(ag_rules *r) {
   if (!(r->sp_first = calloc(r->nlow ? r->nlow : 1, sizeof *r->sp_first))) return AG_ENOMEM;
@@ -913,6 +962,7 @@ int ag_pattern_ids_build(ag_rules *r) {
   if (!rc) rc = index_ids(r, &r->anchors);
   if (!rc) rc = index_ids(r, &r->starts);
   if (!rc) rc = index_masks(r, &r->anchors, 1);
+  for (size_t k = 0; !rc && k < AG_NEED_LEVELS; k++) rc = level_anchor_index(r, k);
   if (!rc) rc = index_masks(r, &r->starts, 0);
   if (!rc) rc = word_classes_build(r);
   if (!rc) rc = special_starts_build(r);

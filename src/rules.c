@@ -1506,6 +1506,7 @@ void ag_rules_free(ag_rules *r) {
   ag_map_destroy(&r->class_index);
   ag_map_destroy(&r->pattern_words);
   ag_start_index_destroy(&r->anchors);
+  for (int k = 0; k < AG_NEED_LEVELS; k++) ag_start_index_destroy(&r->anchors_level[k]);
   free(r->anchor_of);
   free(r->sp_first);
   free(r->anaphora_off);

@@ -293,10 +293,11 @@ static void test_anchors(void) {
       "  - name: stole-from\n"
       "    patterns: [\"{source} (stole|took) ...3 from {target}\"]\n"
       "  - name: attacked\n"
-      "    patterns: [\"{source} (then)? $HACK {target}\"]\n";
+      "    patterns: [\"{source} (then)? $HACK {target}\"]\n"
+      "  - {name: met, symmetric: true, patterns: [\"{source} met\"]}\n";
   ag_rules *r = rules_from(yaml, "anchors");
   if (!r) return;
-  CHECK(r->npatterns == 4);
+  CHECK(r->npatterns == 5);
   CHECK(r->rels[0].pats[0].anchored);     /* "met" after the gap */
   CHECK(!r->rels[0].pats[1].anchored);    /* only slots and a gap */
   CHECK(r->rels[1].pats[0].anchored);
@@ -317,6 +318,14 @@ static void test_anchors(void) {
   /* slots: each takes a mention of its own */
   CHECK(r->prefs[sp->gid].min_mentions == 2);
   CHECK(r->prefs[r->rels[0].pats[1].gid].min_mentions == 2);
+  /* one slot ("A and B met" fills it with both): a sentence with one actor
+   * marks only the anchor sets of such patterns */
+  CHECK(r->prefs[r->rels[3].pats[0].gid].min_mentions == 1);
+  const ag_start_index *one = &r->anchors_level[1];
+  uint32_t met = ag_word_id(r, "met", 3), took = ag_word_id(r, "took", 4);
+  CHECK(one->by_id != NULL && r->anchors_level[2].by_id == NULL);
+  CHECK(one->by_id && met < one->nby_id && one->by_id[met] && one->lists[one->by_id[met] - 1][0] == 1);
+  CHECK(one->by_id && (took >= one->nby_id || !one->by_id[took]));
   static const char *const cases[][2] = {
       {"Lazarus reportedly took $5 million from Sony.", "lazarus stole-from sony;"},
       {"Lazarus took the files. Sony said so.", ""},
@@ -325,6 +334,8 @@ static void test_anchors(void) {
       {"From Sony came word that Lazarus took $5 million from Sony.", "lazarus stole-from sony;"},
       {"Lazarus then broke into Sony.", "lazarus attacked sony;"},
       {"Lazarus, Sony.", "lazarus near sony;"},
+      {"Lazarus and Sony met.", "lazarus met sony;lazarus near sony;"},
+      {"Lazarus met.", ""},
   };
   for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
     CHECK_STR(edges_of(r, cases[i][0]), cases[i][1]);
