@@ -31,6 +31,17 @@ int ag_grow(void **arr, size_t *cap, size_t need, size_t size);
 #define AG_GROW(arr, cap, need) \
   ((need) <= (cap) ? 0 : ag_grow((void **)&(arr), &(cap), (need), sizeof *(arr)))
 
+/* Many small allocations that live and die together (the rules' alias
+ * words): carved from blocks, freed all at once.  Pointers stay put. */
+typedef struct ag_arena {
+  struct ag_arena_block *head;
+  size_t left;  /* bytes free in head */
+} ag_arena;
+/* n bytes aligned for any type, or NULL when out of memory. */
+void *ag_arena_alloc(ag_arena *a, size_t n);
+char *ag_arena_strndup(ag_arena *a, const char *s, size_t n);
+void ag_arena_destroy(ag_arena *a);
+
 typedef struct ag_buf {
   char *data;
   size_t len, cap;
@@ -333,6 +344,7 @@ typedef struct ag_actor {
 
 typedef struct ag_alias {
   size_t actor;
+  /* the arrays and strings below live in ag_rules.alias_store */
   char **words;      /* lower-case tokens */
   uint32_t *ids;     /* their word ids */
   uint16_t *exact;   /* per token: 1 = must match capitals exactly */
@@ -485,6 +497,7 @@ struct ag_rules {
   size_t nactors, cap_actors;
   ag_alias *aliases;
   size_t naliases, cap_aliases;
+  ag_arena alias_store; /* the aliases' words, forms and per-word arrays */
   ag_map alias_index;  /* joined lower-case words -> first alias index */
   ag_map actor_index;  /* id -> actor index */
   ag_relation *rels;

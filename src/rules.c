@@ -149,17 +149,8 @@ static int quoted(const ynode *n) {
 
 /* ---- aliases ------------------------------------------------------------ */
 
-static void alias_destroy(ag_alias *a) {
-  free(a->resolves_id);
-  for (size_t i = 0; i < a->n; i++) {
-    free(a->words[i]);
-    free(a->orig[i]);
-  }
-  free(a->words);
-  free(a->ids);
-  free(a->orig);
-  free(a->exact);
-}
+/* The rest of an alias lives in ag_rules.alias_store. */
+static void alias_destroy(ag_alias *a) { free(a->resolves_id); }
 
 static int alias_has_exact(const ag_alias *a) {
   for (size_t i = 0; i < a->n; i++)
@@ -194,14 +185,16 @@ static int add_alias(loader *L, size_t actor, const char *text,
   ag_copy_str(a.from, sizeof a.from, o->from ? o->from : "");
   ag_copy_str(a.to, sizeof a.to, o->to ? o->to : "");
   if (o->resolves && !(a.resolves_id = ag_strdup(o->resolves))) goto nomem;
-  a.words = calloc(d->ntoks, sizeof(char *));
-  a.orig = calloc(d->ntoks, sizeof(char *));
-  a.exact = calloc(d->ntoks, sizeof(uint16_t));
+  ag_arena *store = &r->alias_store;
+  a.words = ag_arena_alloc(store, d->ntoks * sizeof(char *));
+  a.orig = ag_arena_alloc(store, d->ntoks * sizeof(char *));
+  a.exact = ag_arena_alloc(store, d->ntoks * sizeof(uint16_t));
   if (!a.words || !a.orig || !a.exact) goto nomem;
   for (size_t i = 0; i < d->ntoks; i++) {
     const ag_token *t = &d->toks[i];
-    a.words[i] = ag_strdup(ag_tok_norm(d, i));
-    a.orig[i] = ag_strndup(text + t->start, t->len);
+    const char *w = ag_tok_norm(d, i);
+    a.words[i] = ag_arena_strndup(store, w, strlen(w));
+    a.orig[i] = ag_arena_strndup(store, text + t->start, t->len);
     a.n++;
     if (!a.words[i] || !a.orig[i]) goto nomem;
     a.exact[i] = exact || (t->flags & AG_TOK_ALLCAPS);
@@ -221,9 +214,7 @@ static int add_alias(loader *L, size_t actor, const char *text,
          * automatic case-insensitive alias ("Turkey" but not "turkey") */
         for (size_t k = 0; k < b->n; k++) {
           b->exact[k] = 1;
-          free(b->orig[k]);
           b->orig[k] = a.orig[k];
-          a.orig[k] = NULL;
         }
         goto done;
       }
@@ -1364,7 +1355,8 @@ static int build_word_ids(ag_rules *r) {
   if ((rc = ag_pattern_ids_build(r))) return rc;
   for (size_t i = 0; i < r->naliases; i++) {
     ag_alias *a = &r->aliases[i];
-    if (!(a->ids = calloc(a->n ? a->n : 1, sizeof *a->ids))) return AG_ENOMEM;
+    if (!(a->ids = ag_arena_alloc(&r->alias_store, (a->n ? a->n : 1) * sizeof *a->ids)))
+      return AG_ENOMEM;
     for (size_t k = 0; k < a->n; k++)
       if (!(a->ids[k] = ag_vocab_add(r, a->words[k]))) return AG_ENOMEM;
   }
@@ -1473,6 +1465,7 @@ void ag_rules_free(ag_rules *r) {
   for (size_t i = 0; i < r->nactors; i++) actor_destroy(&r->actors[i]);
   free(r->actors);
   for (size_t i = 0; i < r->naliases; i++) alias_destroy(&r->aliases[i]);
+  ag_arena_destroy(&r->alias_store);
   free(r->aliases);
   for (size_t i = 0; i < r->nrels; i++) relation_destroy(&r->rels[i]);
   free(r->rels);

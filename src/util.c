@@ -69,6 +69,61 @@ char *ag_strndup(const char *s, size_t n) {
   return p;
 }
 
+/* ---- arena --------------------------------------------------------------- */
+
+#define ARENA_BLOCK ((size_t)64 << 10)
+
+struct ag_arena_block {
+  struct ag_arena_block *next;
+  max_align_t data[];
+};
+
+void *ag_arena_alloc(ag_arena *a, size_t n) {
+  const size_t align = _Alignof(max_align_t);
+  if (n > SIZE_MAX - sizeof(struct ag_arena_block) - align) return NULL;
+  n = n ? (n + align - 1) / align * align : align;
+  struct ag_arena_block *b;
+  if (n > ARENA_BLOCK / 4) {
+    /* a big request gets a block of its own, kept behind the one in use */
+    if (!(b = malloc(sizeof *b + n))) return NULL;
+    if (a->head) {
+      b->next = a->head->next;
+      a->head->next = b;
+    } else {
+      b->next = NULL;
+      a->head = b;
+      a->left = 0; /* full: the next small request starts a block */
+    }
+    return b->data;
+  }
+  if (n > a->left) {
+    if (!(b = malloc(sizeof *b + ARENA_BLOCK))) return NULL;
+    b->next = a->head;
+    a->head = b;
+    a->left = ARENA_BLOCK;
+  }
+  char *p = (char *)a->head->data + (ARENA_BLOCK - a->left);
+  a->left -= n;
+  return p;
+}
+
+char *ag_arena_strndup(ag_arena *a, const char *s, size_t n) {
+  char *p = ag_arena_alloc(a, n + 1);
+  if (!p) return NULL;
+  memcpy(p, s, n);
+  p[n] = '\0';
+  return p;
+}
+
+void ag_arena_destroy(ag_arena *a) {
+  for (struct ag_arena_block *b = a->head, *next; b; b = next) {
+    next = b->next;
+    free(b);
+  }
+  a->head = NULL;
+  a->left = 0;
+}
+
 void ag_copy_str(char *dst, size_t size, const char *src) {
   if (!size) return;
   size_t n = src ? strlen(src) : 0;

@@ -3,6 +3,7 @@
 #include "../check.h"
 #include "internal.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 
 static const char *BASE =
@@ -221,6 +222,37 @@ static ag_rules *rules_from(const char *yaml, const char *name) {
   return r;
 }
 
+/* The arena the aliases live in: aligned pieces that stay put, big ones
+ * too, all freed at once (ASan and valgrind check the rest). */
+static void test_arena(void) {
+  ag_arena a = {0};
+  char *first = ag_arena_strndup(&a, "Lazarus Group", 7);
+  CHECK(first && strcmp(first, "Lazarus") == 0);
+  char *s[3000];
+  for (int i = 0; i < 3000; i++) {
+    char buf[32];
+    snprintf(buf, sizeof buf, "alias-%d", i);
+    s[i] = ag_arena_strndup(&a, buf, strlen(buf));
+    CHECK(s[i] && ((uintptr_t)s[i] % _Alignof(max_align_t)) == 0);
+  }
+  /* bigger than a quarter of a block: a block of its own */
+  char *big = ag_arena_alloc(&a, 100000);
+  CHECK(big != NULL);
+  if (big) memset(big, 'x', 100000);
+  uint64_t *words = ag_arena_alloc(&a, 5 * sizeof *words);
+  CHECK(words && ((uintptr_t)words % _Alignof(max_align_t)) == 0);
+  if (words) words[4] = 42;
+  CHECK(strcmp(first, "Lazarus") == 0 && strcmp(s[0], "alias-0") == 0 &&
+        strcmp(s[2999], "alias-2999") == 0);
+  ag_arena_destroy(&a);
+  /* a big piece first, then small ones */
+  CHECK(ag_arena_alloc(&a, 1 << 20) != NULL);
+  char *after = ag_arena_strndup(&a, "Sony", 4);
+  CHECK(after && strcmp(after, "Sony") == 0);
+  ag_arena_destroy(&a);
+  CHECK(a.head == NULL);
+}
+
 /* YAML anchors and aliases: the aliased node is read again where it is
  * named, as libyaml's own loader did. */
 static void test_yaml_aliases(void) {
@@ -408,6 +440,7 @@ int main(void) {
   test_frames();
   test_anchors();
   test_yaml_aliases();
+  test_arena();
   test_alias_pairs();
   test_unknown_ids();
   return check_summary("rules");
