@@ -109,21 +109,24 @@ static unsigned lowest_byte(uint64_t x) {
 #define LITTLE_ENDIAN_WORDS 0
 #endif
 
+/* Per byte of x, the high bit set when the byte is in lo..hi (ASCII, hi
+ * below 0x7F): a range test on eight bytes at once. */
+#define BYTES_IN(x, lo, hi)                                                  \
+  ((((x) & ~0x8080808080808080ull) + 0x0101010101010101ull * (0x80 - (lo))) & \
+   ~(((x) & ~0x8080808080808080ull) + 0x0101010101010101ull * (0x7F - (hi))) & \
+   ~(x) & 0x8080808080808080ull)
+
 /* Lower-case n bytes of ASCII-or-UTF-8 text, eight at a time: readable
  * bytes from in (a multiple of 8 at least n), room for as many at out.
  * Into *upper whether two or more letters are capitals, into *lower whether
  * any is a small letter; returns the ag_word_hash of the form. */
 static uint32_t lower8(const char *in, char *out, size_t n, int *upper, int *lower) {
-  const uint64_t H = 0x8080808080808080ull;
   uint64_t low_seen = 0, h = AG_HASH_START;
   int ups = 0;
   for (size_t i = 0; i < n; i += 8) {
     uint64_t x, m = n - i >= 8 ? ~(uint64_t)0 : ((uint64_t)1 << (8 * (n - i))) - 1;
     memcpy(&x, in + i, 8);
-    uint64_t hi = x & ~H, ascii = ~x & H & m;
-    /* per byte: the high bit set when the byte is in A..Z (a..z) */
-    uint64_t up = (hi + 0x3F3F3F3F3F3F3F3Full) & ~(hi + 0x2525252525252525ull) & ascii;
-    uint64_t low = (hi + 0x1F1F1F1F1F1F1F1Full) & ~(hi + 0x0505050505050505ull) & ascii;
+    uint64_t up = BYTES_IN(x, 'A', 'Z') & m, low = BYTES_IN(x, 'a', 'z') & m;
     x |= up >> 2;
     memcpy(out + i, &x, 8);
     ups += (up != 0) + ((up & (up - 1)) != 0);
@@ -224,10 +227,9 @@ static int push_ascii_word(ag_doc *d, size_t i, uint16_t nl, uint32_t line_len, 
       out = d->norm.data + at;
     }
     memcpy(&x, u + e, 8);
-    uint64_t hi = x & ~H, ascii = ~x & H;
-    digit = (hi + 0x5050505050505050ull) & ~(hi + 0x4646464646464646ull) & ascii;
-    up = (hi + 0x3F3F3F3F3F3F3F3Full) & ~(hi + 0x2525252525252525ull) & ascii;
-    low = (hi + 0x1F1F1F1F1F1F1F1Full) & ~(hi + 0x0505050505050505ull) & ascii;
+    digit = BYTES_IN(x, '0', '9');
+    up = BYTES_IN(x, 'A', 'Z');
+    low = BYTES_IN(x, 'a', 'z');
     uint64_t other = ~(digit | up | low) & H;
     if (e == i) first = (digit & 0x80) | ((up & 0x80) << 1);
     x |= up >> 2;

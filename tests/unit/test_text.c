@@ -5,8 +5,9 @@
 
 #include <stdlib.h>
 
-/* Tokens of s joined by '|'. */
-static const char *toks(const char *s) {
+/* Tokens of s joined by '|'; with flags, each form followed by "C" when
+ * capitalised and "A" when all capitals. */
+static const char *tokens_of(const char *s, int flags) {
   static char out[1024];
   ag_doc d;
   ag_doc_init(&d);
@@ -15,10 +16,15 @@ static const char *toks(const char *s) {
   for (size_t i = 0; i < d.ntoks; i++) {
     if (i) strcat(out, "|");
     strcat(out, ag_tok_norm(&d, i));
+    if (flags && (d.toks[i].flags & AG_TOK_CAP)) strcat(out, "C");
+    if (flags && (d.toks[i].flags & AG_TOK_ALLCAPS)) strcat(out, "A");
   }
   ag_doc_destroy(&d);
   return out;
 }
+
+static const char *toks(const char *s) { return tokens_of(s, 0); }
+static const char *caps(const char *s) { return tokens_of(s, 1); }
 
 /* Sentences of s, each as its original text, joined by " // ". */
 static const char *sents(const char *s) {
@@ -73,24 +79,6 @@ static void test_tokens(void) {
   CHECK_STR(toks("Trump \xE2\x80\x93 Kim"), "trump|--|kim");
   CHECK_STR(toks("'s"), "'s");
   CHECK_STR(toks("Côte d'Ivoire"), "côte|d'ivoire");
-}
-
-/* Per token of s: its form, then "C" when capitalised and "A" when all
- * capitals, joined by '|'. */
-static const char *caps(const char *s) {
-  static char out[1024];
-  ag_doc d;
-  ag_doc_init(&d);
-  ag_doc_parse(&d, s, strlen(s));
-  out[0] = '\0';
-  for (size_t i = 0; i < d.ntoks; i++) {
-    if (i) strcat(out, "|");
-    strcat(out, ag_tok_norm(&d, i));
-    if (d.toks[i].flags & AG_TOK_CAP) strcat(out, "C");
-    if (d.toks[i].flags & AG_TOK_ALLCAPS) strcat(out, "A");
-  }
-  ag_doc_destroy(&d);
-  return out;
 }
 
 static void test_forms_and_capitals(void) {
