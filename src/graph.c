@@ -157,12 +157,13 @@ int ag_extractor_new(ag_extractor **out, const ag_rules *rules,
   return 0;
 }
 
-void ag_extractor_free(ag_extractor *ex) {
-  if (!ex) return;
+/* The actors' and edges' records, once the graph has what they held. */
+static void release_records(ag_extractor *ex) {
   for (size_t i = 0; i < ex->nstats; i++)
     ag_buf_destroy(&ex->actors[i].aliases);
   free(ex->actors);
-  ag_unknowns_destroy(&ex->unk);
+  ex->actors = NULL;
+  ex->nstats = 0;
   for (size_t i = 0; i < ex->nedges; i++) {
     free(ex->edges[i].evidence);
     ag_buf_destroy(&ex->edges[i].sources);
@@ -172,7 +173,16 @@ void ag_extractor_free(ag_extractor *ex) {
     ag_buf_destroy(&ex->edges[i].roles[1]);
   }
   free(ex->edges);
+  ex->edges = NULL;
+  ex->nedges = ex->cap_edges = 0;
   ag_map_destroy(&ex->edge_index);
+  ag_map_init(&ex->edge_index);
+}
+
+void ag_extractor_free(ag_extractor *ex) {
+  if (!ex) return;
+  release_records(ex);
+  ag_unknowns_destroy(&ex->unk);
   work_destroy(&ex->one);
   ag_art_destroy(&ex->art);
   ag_buf_destroy(&ex->provenance);
@@ -1175,6 +1185,9 @@ static int graph_build(ag_graph **out, ag_extractor *ex, int consume, ag_error *
   if ((rc = set_vertex_attrs(&g->g, ex, actor_order, nv, consume)) ||
       (rc = set_edge_attrs(&g->g, ex, edge_order, ex->nedges, consume)))
     goto done;
+  /* a spent extractor's records are not read again: the analysis below
+   * need not share memory with them */
+  if (consume) release_records(ex);
   if ((rc = ag_extract_options_check(r, &ex->opts, err)) ||
       (rc = ag_graph_filter(&g->g, r, &ex->opts, err)) || (rc = ag_graph_analyze(&g->g))) {
     if (rc == AG_EUSAGE) err = NULL; /* the message is set already */
