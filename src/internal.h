@@ -271,6 +271,52 @@ void ag_reader_close(ag_reader *r);
  * number in r->line - 1: 1, 0 at the end, -1 on error. */
 int ag_reader_line(ag_reader *r, const char **line, size_t *len, ag_error *err);
 
+/* ---- yaml.c: a YAML text as a tree ------------------------------------ */
+
+/* One document as a tree: one array of nodes, one of children and one block
+ * of text.  libyaml's own document takes a malloc per node, value and tag,
+ * twenty times the file's size; this takes about three.  Types and styles
+ * are libyaml's (YAML_SCALAR_NODE, YAML_DOUBLE_QUOTED_SCALAR_STYLE, ...). */
+typedef struct ag_ynode {
+  uint8_t type;        /* YAML_SCALAR_NODE, YAML_SEQUENCE_NODE, YAML_MAPPING_NODE */
+  uint8_t style;       /* scalars: yaml_scalar_style_t */
+  uint32_t line, col;  /* where it starts, from 0; col in characters */
+  uint32_t first, n;   /* collections: kids[first ...], n items or n pairs
+                          (key, value, ...); scalars while building: the
+                          value's offset in text and its length */
+  const char *value;   /* scalars: NUL-ended */
+} ag_ynode;
+
+typedef struct ag_ydoc {
+  ag_ynode *nodes;     /* ids from 1, as libyaml's */
+  size_t nnodes, cap_nodes;
+  uint32_t *kids;
+  size_t nkids, cap_kids;
+  ag_buf text;
+  uint32_t root;       /* 0: none (an empty stream) */
+} ag_ydoc;
+
+/* How a stream is read: the fast reader where it can (AUTO), libyaml
+ * alone, or the fast reader alone (ag_ystream_next returns AG_EUSAGE, with
+ * no message, for a text it leaves to libyaml). */
+enum { AG_YAML_AUTO, AG_YAML_LIBYAML, AG_YAML_FAST };
+
+typedef struct ag_ystream ag_ystream;
+
+/* A stream over text (not copied: it must outlive the stream); AG_ENOMEM. */
+int ag_ystream_open(ag_ystream **out, const char *text, size_t len, int mode);
+/* The next document into d (initialised here; ag_ydoc_destroy it in any
+ * case); *got 0 at the end of the stream.  Syntax errors carry FILE:LINE:COL
+ * in libyaml's words, whichever reader read the text. */
+int ag_ystream_next(ag_ystream *s, ag_ydoc *d, int *got, const char *file, ag_error *err);
+void ag_ystream_close(ag_ystream *s);
+void ag_ydoc_destroy(ag_ydoc *d);
+/* d as text, one node per line (tests compare the two readers with it). */
+int ag_ydoc_dump(const ag_ydoc *d, ag_buf *out);
+/* Flow collections nested deeper than most: an error at the first one. */
+int ag_yaml_check_nesting(const char *text, size_t len, int most, const char *file,
+                          ag_error *err);
+
 /* ---- rules.c / pattern.c ---------------------------------------------- */
 
 typedef enum {

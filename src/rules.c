@@ -11,32 +11,9 @@
 #include <sys/stat.h>
 #include <yaml.h>
 
-/* A rules file as a tree, built from libyaml's events: one array of nodes,
- * one of children and one block of text.  libyaml's own document takes a
- * malloc per node, value and tag, twenty times the file's size; this takes
- * about three. */
-typedef struct ynode {
-  uint8_t type;        /* YAML_SCALAR_NODE, YAML_SEQUENCE_NODE, YAML_MAPPING_NODE */
-  uint8_t style;       /* scalars: yaml_scalar_style_t */
-  uint32_t line, col;  /* where it starts, from 0 */
-  uint32_t first, n;   /* collections: kids[first ...], n items or n pairs
-                          (key, value, ...); scalars while building: the
-                          value's offset in text and its length */
-  const char *value;   /* scalars: NUL-ended */
-} ynode;
-
-typedef struct ydoc {
-  ynode *nodes;        /* ids from 1, as libyaml's */
-  size_t nnodes, cap_nodes;
-  uint32_t *kids;
-  size_t nkids, cap_kids;
-  ag_buf text;
-  uint32_t root;       /* 0: none (an empty stream) */
-} ydoc;
-
 typedef struct loader {
   ag_rules *r;
-  ydoc *doc;
+  ag_ydoc *doc;
   const char *file;
   ag_error *err;
   ag_doc words;  /* an alias's words, kept between aliases */
@@ -72,33 +49,33 @@ int ag_type_from_name(const char *name) {
 
 /* ---- YAML helpers ------------------------------------------------------- */
 
-static int at(loader *L, const ynode *n, const char *fmt,
+static int at(loader *L, const ag_ynode *n, const char *fmt,
               const char *arg) {
   return ag_err_set(L->err, AG_ERULES, L->file, (int)n->line + 1,
                     (int)n->col + 1, fmt, arg);
 }
 
-static const char *scalar(const ynode *n) {
+static const char *scalar(const ag_ynode *n) {
   return n && n->type == YAML_SCALAR_NODE ? n->value : NULL;
 }
 
-static ynode *node(loader *L, uint32_t id) { return &L->doc->nodes[id]; }
+static ag_ynode *node(loader *L, uint32_t id) { return &L->doc->nodes[id]; }
 
-static int want_scalar(loader *L, ynode *n, const char *what,
+static int want_scalar(loader *L, ag_ynode *n, const char *what,
                        const char **out) {
   if (!(*out = scalar(n))) return at(L, n, "%s must be a string", what);
   return 0;
 }
 
-static int want_seq(loader *L, ynode *n, const char *what) {
+static int want_seq(loader *L, ag_ynode *n, const char *what) {
   if (n->type != YAML_SEQUENCE_NODE)
     return at(L, n, "%s must be a list", what);
   return 0;
 }
 
-static int unique_keys(loader *L, ynode *map);
+static int unique_keys(loader *L, ag_ynode *map);
 
-static int want_map(loader *L, ynode *n, const char *what) {
+static int want_map(loader *L, ag_ynode *n, const char *what) {
   if (n->type != YAML_MAPPING_NODE)
     return at(L, n, "%s must be a mapping", what);
   return unique_keys(L, n);
@@ -131,7 +108,7 @@ static int boolean(const char *s) {
 }
 
 /* libyaml accepts a key twice in one mapping; a rules file must not. */
-static int unique_keys(loader *L, ynode *map) {
+static int unique_keys(loader *L, ag_ynode *map) {
   const uint32_t *pairs = L->doc->kids + map->first;
   for (uint32_t a = 0; a < map->n; a++)
     for (uint32_t b = 0; b < a; b++) {
@@ -142,7 +119,7 @@ static int unique_keys(loader *L, ynode *map) {
   return 0;
 }
 
-static int quoted(const ynode *n) {
+static int quoted(const ag_ynode *n) {
   return n->style == YAML_SINGLE_QUOTED_SCALAR_STYLE ||
          n->style == YAML_DOUBLE_QUOTED_SCALAR_STYLE;
 }
@@ -164,7 +141,7 @@ typedef struct alias_opts {
 } alias_opts;
 
 static int add_alias(loader *L, size_t actor, const char *text,
-                     const alias_opts *o, ynode *pos) {
+                     const alias_opts *o, ag_ynode *pos) {
   int exact = o->exact, dated = o->from || o->to;
   ag_rules *r = L->r;
   ag_doc *d = &L->words;
@@ -256,13 +233,13 @@ done:
 
 /* YYYY-MM-DD, checked as the article date marker is. */
 static int is_date(const char *s) {
-  char buf[32], d[11];
+  char buf[16] = "date ", d[11];
   if (strlen(s) != 10) return 0;
-  snprintf(buf, sizeof buf, "date %s", s);
-  return ag_article_date(buf, strlen(buf), d) == 15;
+  memcpy(buf + 5, s, 11);
+  return ag_article_date(buf, 15, d) == 15;
 }
 
-static int load_alias(loader *L, size_t actor, ynode *n) {
+static int load_alias(loader *L, size_t actor, ag_ynode *n) {
   const char *text = scalar(n);
   alias_opts o = {0, NULL, NULL, NULL};
   const ag_rules *r = L->r;
@@ -274,7 +251,7 @@ static int load_alias(loader *L, size_t actor, ynode *n) {
                       "actor '%s' has more than %zu aliases (--max-aliases)",
                       r->actors[actor].id, most);
   if (n->type == YAML_MAPPING_NODE) {
-    ynode *k, *v;
+    ag_ynode *k, *v;
     FOR_MAP(L, n, k, v) {
       const char *key = scalar(k), *val = scalar(v);
       int rc;
@@ -304,13 +281,13 @@ static int load_alias(loader *L, size_t actor, ynode *n) {
 
 /* ---- examples -------------------------------------------------------------- */
 
-static int set_string(loader *L, ynode *v, const char *what, char **dst);
-static void set_pos(loader *L, ynode *n, char *file, size_t fsize,
+static int set_string(loader *L, ag_ynode *v, const char *what, char **dst);
+static void set_pos(loader *L, ag_ynode *n, char *file, size_t fsize,
                     int *line, int *col);
 
 /* "SRC REL TGT" with exactly three words. */
-static int load_edges(loader *L, ynode *v, char ***out, size_t *n) {
-  ynode *item;
+static int load_edges(loader *L, ag_ynode *v, char ***out, size_t *n) {
+  ag_ynode *item;
   const char *s;
   int rc = want_seq(L, v, "an edge list");
   if (rc) return rc;
@@ -329,9 +306,9 @@ static int load_edges(loader *L, ynode *v, char ***out, size_t *n) {
 }
 
 /* examples: a list of sentences, or of {text, yields, not}. */
-static int load_examples(loader *L, ynode *v, long relation, long actor) {
+static int load_examples(loader *L, ag_ynode *v, long relation, long actor) {
   ag_rules *r = L->r;
-  ynode *item, *k, *x;
+  ag_ynode *item, *k, *x;
   int rc = want_seq(L, v, "examples");
   if (rc) return rc;
   FOR_SEQ(L, v, item) {
@@ -360,7 +337,7 @@ static int load_examples(loader *L, ynode *v, long relation, long actor) {
   return 0;
 }
 
-static int set_string(loader *L, ynode *v, const char *what,
+static int set_string(loader *L, ag_ynode *v, const char *what,
                       char **dst) {
   const char *s;
   int rc = want_scalar(L, v, what, &s);
@@ -384,8 +361,8 @@ static int add_code(ag_actor *a, const char *code, const char *from, const char 
   return 0;
 }
 
-static int load_codes(loader *L, ynode *v, ag_actor *a) {
-  ynode *item, *k, *x;
+static int load_codes(loader *L, ag_ynode *v, ag_actor *a) {
+  ag_ynode *item, *k, *x;
   if (scalar(v)) return add_code(a, scalar(v), NULL, NULL);
   int rc = want_seq(L, v, "code");
   if (rc) return rc;
@@ -411,8 +388,8 @@ static int load_codes(loader *L, ynode *v, ag_actor *a) {
 }
 
 /* sanctions: [{authority: OFAC, program: DPRK3, listed: 2019-09-13}] */
-static int load_sanctions(loader *L, ynode *v, ag_actor *a) {
-  ynode *item, *k, *x;
+static int load_sanctions(loader *L, ag_ynode *v, ag_actor *a) {
+  ag_ynode *item, *k, *x;
   int rc = want_seq(L, v, "sanctions");
   if (rc) return rc;
   FOR_SEQ(L, v, item) {
@@ -472,7 +449,7 @@ const char *ag_actor_code(const ag_actor *a, const char *date) {
 /* An actor of a later rule set replaces the one of the same id: the new
  * definition (just appended at index fresh) moves into slot old, and the
  * old actor's aliases stop matching. */
-static int override_actor(loader *L, ynode *n, size_t old, size_t fresh) {
+static int override_actor(loader *L, ag_ynode *n, size_t old, size_t fresh) {
   ag_rules *r = L->r;
   ag_actor *o = &r->actors[old];
   if (ag_buf_printf(&r->overrides, "%s:%d:%d: actor '%s' replaces an earlier definition\n",
@@ -489,7 +466,7 @@ static int override_actor(loader *L, ynode *n, size_t old, size_t fresh) {
   return 0;
 }
 
-static int load_actor(loader *L, ynode *n) {
+static int load_actor(loader *L, ag_ynode *n) {
   ag_rules *r = L->r;
   int rc = want_map(L, n, "an actor");
   if (rc) return rc;
@@ -501,7 +478,7 @@ static int load_actor(loader *L, ynode *n) {
   a->affiliation = -1;
   a->layer = r->layer;
   r->nactors++;
-  ynode *k, *v, *aliases = NULL;
+  ag_ynode *k, *v, *aliases = NULL;
   FOR_MAP(L, n, k, v) {
     const char *key = scalar(k), *s;
     if (!key) return at(L, k, "actor keys must be strings%s", "");
@@ -547,7 +524,7 @@ static int load_actor(loader *L, ynode *n) {
   }
   alias_opts plain = {0, NULL, NULL, NULL};
   if ((rc = add_alias(L, idx, a->name, &plain, n))) return rc;
-  ynode *item;
+  ag_ynode *item;
   if (aliases) FOR_SEQ(L, aliases, item) {
       if ((rc = load_alias(L, idx, item))) return rc;
     }
@@ -556,7 +533,7 @@ static int load_actor(loader *L, ynode *n) {
 
 /* ---- classes and relations --------------------------------------------- */
 
-static void set_pos(loader *L, ynode *n, char *file, size_t fsize,
+static void set_pos(loader *L, ag_ynode *n, char *file, size_t fsize,
                     int *line, int *col) {
   ag_copy_str(file, fsize, L->file);
   *line = (int)n->line + 1;
@@ -564,7 +541,7 @@ static void set_pos(loader *L, ynode *n, char *file, size_t fsize,
          (n->type == YAML_SCALAR_NODE && quoted(n));
 }
 
-static int load_class(loader *L, ynode *k, ynode *v) {
+static int load_class(loader *L, ag_ynode *k, ag_ynode *v) {
   ag_rules *r = L->r;
   const char *name = scalar(k), *s;
   int rc;
@@ -595,7 +572,7 @@ static int load_class(loader *L, ynode *k, ynode *v) {
   if (!(c->name = ag_strdup(name))) return AG_ENOMEM;
   size_t n = v->n;
   if (!(c->entries = calloc(n ? n : 1, sizeof(char *)))) return AG_ENOMEM;
-  ynode *item;
+  ag_ynode *item;
   FOR_SEQ(L, v, item) {
     if ((rc = want_scalar(L, item, "a class entry", &s))) return rc;
     if (!(c->entries[c->nentries++] = ag_strdup(s))) return AG_ENOMEM;
@@ -617,7 +594,7 @@ static int is_plover(const char *s) {
 /* ---- verb frames ------------------------------------------------------------ */
 
 static int add_pattern(loader *L, ag_relation *rel, const char *text,
-                       ynode *pos) {
+                       ag_ynode *pos) {
   if (AG_GROW(rel->pats, rel->cap_pats, rel->npats + 1)) return AG_ENOMEM;
   ag_pattern *p = &rel->pats[rel->npats];
   memset(p, 0, sizeof *p);
@@ -638,10 +615,10 @@ static void as_forms(char *out, size_t size, const char *w) {
 
 /* frames: - {verb: steal, prep: from, noun: (theft|heist), noun-prep: from}
  * derives the active, passive, participle and nominal patterns. */
-static int load_frame(loader *L, ynode *n, ag_relation *rel) {
+static int load_frame(loader *L, ag_ynode *n, ag_relation *rel) {
   const char *verb = NULL, *prep = NULL, *noun = NULL, *nprep = NULL;
   const char *stypes = NULL, *ttypes = NULL;
-  ynode *k, *v;
+  ag_ynode *k, *v;
   int rc = want_map(L, n, "a frame");
   if (rc) return rc;
   FOR_MAP(L, n, k, v) {
@@ -724,7 +701,7 @@ static void relation_destroy(ag_relation *rel) {
 
 /* A relation of a later rule set replaces the one of the same name: the
  * new one (the last) moves into slot old. */
-static int override_relation(loader *L, ynode *n, size_t old) {
+static int override_relation(loader *L, ag_ynode *n, size_t old) {
   ag_rules *r = L->r;
   size_t fresh = r->nrels - 1;
   if (ag_buf_printf(&r->overrides, "%s:%d:%d: relation '%s' replaces an earlier definition\n",
@@ -741,7 +718,7 @@ static int override_relation(loader *L, ynode *n, size_t old) {
   return 0;
 }
 
-static int load_relation(loader *L, ynode *n) {
+static int load_relation(loader *L, ag_ynode *n) {
   ag_rules *r = L->r;
   int rc = want_map(L, n, "a relation");
   const char *s;
@@ -751,7 +728,7 @@ static int load_relation(loader *L, ynode *n) {
   memset(rel, 0, sizeof *rel);
   rel->layer = r->layer;
   r->nrels++;
-  ynode *k, *v, *item;
+  ag_ynode *k, *v, *item;
   FOR_MAP(L, n, k, v) {
     const char *key = scalar(k);
     if (!key) return at(L, k, "relation keys must be strings%s", "");
@@ -833,9 +810,9 @@ static int load_relation(loader *L, ynode *n) {
 }
 
 /* anaphora: - {words: [it, its], types: [state, group]} */
-static int load_anaphora(loader *L, ynode *n) {
+static int load_anaphora(loader *L, ag_ynode *n) {
   ag_rules *r = L->r;
-  ynode *k, *v, *item, *words = NULL;
+  ag_ynode *k, *v, *item, *words = NULL;
   uint32_t types = 0;
   int possessive = 0;
   const char *s;
@@ -881,7 +858,7 @@ static int load_anaphora(loader *L, ynode *n) {
 }
 
 static int load_document(loader *L) {
-  ynode *root = L->doc->root ? node(L, L->doc->root) : NULL, *k, *v, *item;
+  ag_ynode *root = L->doc->root ? node(L, L->doc->root) : NULL, *k, *v, *item;
   int rc;
   if (!root) return 0; /* empty file */
   if (root->type == YAML_SCALAR_NODE && !*scalar(root)) return 0;
@@ -910,216 +887,28 @@ static int load_document(loader *L) {
   return 0;
 }
 
-/* Flow collections ([...], {...}) nested deeper than most are refused
- * before libyaml reads them: its scanner slows down with every level
- * (100,000 levels took minutes), and no rule needs more than a few. */
-static int check_nesting(const char *text, size_t len, int most, const char *file,
-                         ag_error *err) {
-  int depth = 0, line = 1, col = 0;
-  char quote = 0;
-  for (size_t i = 0; i < len; i++) {
-    char c = text[i];
-    col++;
-    if (c == '\n') {
-      line++;
-      col = 0;
-    }
-    if (quote) {
-      if (quote == '"' && c == '\\') i++, col++;          /* "\"" */
-      else if (c == '\'' && quote == '\'' && i + 1 < len && text[i + 1] == '\'')
-        i++, col++;                                        /* 'it''s' */
-      else if (c == quote) quote = 0;
-      continue;
-    }
-    if (c == '#' && (i == 0 || strchr(" \t\n", text[i - 1]))) {
-      while (i + 1 < len && text[i + 1] != '\n') i++;
-    } else if ((c == '"' || c == '\'') && (i == 0 || strchr(" \t\n[{,:-", text[i - 1]))) {
-      quote = c;
-    } else if (c == '[' || c == '{') {
-      if (++depth > most)
-        return ag_err_set(err, AG_ERULES, file, line, col,
-                          "collections nested deeper than %d levels (--max-yaml-depth)", most);
-    } else if ((c == ']' || c == '}') && depth > 0) {
-      depth--;
-    }
-  }
-  return 0;
-}
-
-static void ydoc_destroy(ydoc *d) {
-  free(d->nodes);
-  free(d->kids);
-  ag_buf_destroy(&d->text);
-  memset(d, 0, sizeof *d);
-}
-
-/* The parser's error at its mark, as libyaml words it. */
-static int parse_error(const yaml_parser_t *p, const char *file, ag_error *err) {
-  if (p->error == YAML_MEMORY_ERROR) return ag_err_set(err, AG_ENOMEM, file, 0, 0, "out of memory");
-  return ag_err_set(err, AG_ERULES, file, (int)p->problem_mark.line + 1,
-                    (int)p->problem_mark.column + 1, "%s%s%s",
-                    p->problem ? p->problem : "bad YAML", p->context ? " " : "",
-                    p->context ? p->context : "");
-}
-
-/* A new node of d from event e (its start); its id into *id. */
-static int ydoc_add(ydoc *d, const yaml_event_t *e, uint8_t type, uint32_t *id) {
-  if (d->nnodes >= UINT32_MAX - 1 || AG_GROW(d->nodes, d->cap_nodes, d->nnodes + 2))
-    return AG_ENOMEM;
-  if (!d->nnodes) d->nnodes = 1; /* ids start at 1 */
-  ynode *n = &d->nodes[d->nnodes];
-  memset(n, 0, sizeof *n);
-  n->type = type;
-  n->line = (uint32_t)e->start_mark.line;
-  n->col = (uint32_t)e->start_mark.column;
-  *id = (uint32_t)d->nnodes++;
-  return 0;
-}
-
-/* Read one document's events into d: *got 0 at the end of the stream.
- * Collections are open on a stack; the children of the open ones wait in
- * pending until their collection ends, then move to d->kids together. */
-static int ydoc_read(yaml_parser_t *p, ydoc *d, int *got, const char *file, ag_error *err) {
-  uint32_t *open = NULL, *pending = NULL;
-  size_t nopen = 0, cap_open = 0, npending = 0, cap_pending = 0;
-  size_t *marks = NULL, cap_marks = 0;
-  ag_map anchors;
-  ag_map_init(&anchors);
-  int rc = 0;
-  *got = 0;
-  for (;;) {
-    yaml_event_t e;
-    if (!yaml_parser_parse(p, &e)) {
-      rc = parse_error(p, file, err);
-      break;
-    }
-    uint32_t id = 0;
-    int done = 0;
-    const yaml_char_t *anchor = NULL;
-    switch (e.type) {
-      case YAML_STREAM_START_EVENT:
-        break;
-      case YAML_STREAM_END_EVENT:
-        done = 1;
-        break;
-      case YAML_DOCUMENT_START_EVENT:
-        *got = 1;
-        break;
-      case YAML_DOCUMENT_END_EVENT:
-        done = 1;
-        break;
-      case YAML_ALIAS_EVENT: {
-        size_t target;
-        const char *name = (const char *)e.data.alias.anchor;
-        if (!ag_map_get(&anchors, name, strlen(name), &target)) {
-          rc = ag_err_set(err, AG_ERULES, file, (int)e.start_mark.line + 1,
-                          (int)e.start_mark.column + 1, "found undefined alias '%s'", name);
-          break;
-        }
-        id = (uint32_t)target;
-        break;
-      }
-      case YAML_SCALAR_EVENT: {
-        anchor = e.data.scalar.anchor;
-        size_t off = d->text.len, n = e.data.scalar.length;
-        if (n >= UINT32_MAX || off >= UINT32_MAX - n - 1 ||
-            (rc = ydoc_add(d, &e, YAML_SCALAR_NODE, &id)) ||
-            (rc = ag_buf_add(&d->text, (const char *)e.data.scalar.value, n)) ||
-            (rc = ag_buf_putc(&d->text, '\0'))) {
-          rc = AG_ENOMEM;
-          break;
-        }
-        ynode *x = &d->nodes[id];
-        x->style = (uint8_t)e.data.scalar.style;
-        x->first = (uint32_t)off;
-        x->n = (uint32_t)n;
-        break;
-      }
-      case YAML_SEQUENCE_START_EVENT:
-      case YAML_MAPPING_START_EVENT: {
-        uint32_t c;
-        int seq = e.type == YAML_SEQUENCE_START_EVENT;
-        anchor = seq ? e.data.sequence_start.anchor : e.data.mapping_start.anchor;
-        if ((rc = ydoc_add(d, &e, seq ? YAML_SEQUENCE_NODE : YAML_MAPPING_NODE, &c)) ||
-            AG_GROW(open, cap_open, nopen + 1) || AG_GROW(marks, cap_marks, nopen + 1)) {
-          rc = AG_ENOMEM;
-          break;
-        }
-        if (anchor && ag_map_put(&anchors, (const char *)anchor, strlen((const char *)anchor), c)) {
-          rc = AG_ENOMEM;
-          break;
-        }
-        anchor = NULL;
-        open[nopen] = c;
-        marks[nopen++] = npending;
-        break;
-      }
-      case YAML_SEQUENCE_END_EVENT:
-      case YAML_MAPPING_END_EVENT: {
-        id = open[--nopen];
-        size_t from = marks[nopen], k = npending - from;
-        if (d->nkids + k >= UINT32_MAX || AG_GROW(d->kids, d->cap_kids, d->nkids + k + 1)) {
-          rc = AG_ENOMEM;
-          break;
-        }
-        ynode *x = &d->nodes[id];
-        x->first = (uint32_t)d->nkids;
-        x->n = (uint32_t)(x->type == YAML_MAPPING_NODE ? k / 2 : k);
-        if (k) memcpy(d->kids + d->nkids, pending + from, k * sizeof *pending);
-        d->nkids += k;
-        npending = from;
-        break;
-      }
-      case YAML_NO_EVENT:
-        done = 1;
-        break;
-    }
-    if (!rc && anchor && ag_map_put(&anchors, (const char *)anchor, strlen((const char *)anchor), id))
-      rc = AG_ENOMEM;
-    /* a finished node: the child of the innermost open collection, or the root */
-    if (!rc && id && e.type != YAML_SEQUENCE_START_EVENT && e.type != YAML_MAPPING_START_EVENT) {
-      if (!nopen) d->root = id;
-      else if (AG_GROW(pending, cap_pending, npending + 1)) rc = AG_ENOMEM;
-      else pending[npending++] = id;
-    }
-    yaml_event_delete(&e);
-    if (rc || done) break;
-  }
-  free(open);
-  free(pending);
-  free(marks);
-  ag_map_destroy(&anchors);
-  /* the text stops moving: scalars point into it */
-  for (size_t i = 1; !rc && i < d->nnodes; i++)
-    if (d->nodes[i].type == YAML_SCALAR_NODE) d->nodes[i].value = d->text.data + d->nodes[i].first;
-  if (rc == AG_ENOMEM) ag_err_set(err, rc, file, 0, 0, "out of memory");
-  return rc;
-}
-
 static int load_yaml(ag_rules *r, const char *text, size_t len,
                      const char *file, ag_error *err) {
-  yaml_parser_t parser;
-  int rc = check_nesting(text, len,
-                         r->limits.max_yaml_depth > 0 ? r->limits.max_yaml_depth
-                                                      : AG_DEFAULT_MAX_YAML_DEPTH,
-                         file, err);
+  ag_ystream *ys;
+  int rc = ag_yaml_check_nesting(text, len,
+                                 r->limits.max_yaml_depth > 0 ? r->limits.max_yaml_depth
+                                                              : AG_DEFAULT_MAX_YAML_DEPTH,
+                                 file, err);
   if (rc) return rc;
-  if (!yaml_parser_initialize(&parser))
+  if (ag_ystream_open(&ys, text, len, AG_YAML_AUTO))
     return ag_err_set(err, AG_ENOMEM, file, 0, 0, "out of memory");
-  yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
   for (int first = 1;; first = 0) {
-    ydoc doc;
+    ag_ydoc doc;
     int got;
-    memset(&doc, 0, sizeof doc);
-    if ((rc = ydoc_read(&parser, &doc, &got, file, err)) || !got) {
-      ydoc_destroy(&doc);
+    if ((rc = ag_ystream_next(ys, &doc, &got, file, err)) || !got) {
+      ag_ydoc_destroy(&doc);
       break; /* an error, or the end of the stream */
     }
     if (!first) {
-      const ynode *n = doc.root ? &doc.nodes[doc.root] : NULL;
+      const ag_ynode *n = doc.root ? &doc.nodes[doc.root] : NULL;
       rc = ag_err_set(err, AG_ERULES, file, n ? (int)n->line + 1 : 0, n ? (int)n->col + 1 : 0,
                       "one YAML document per rules file");
-      ydoc_destroy(&doc);
+      ag_ydoc_destroy(&doc);
       break;
     }
     loader L = {r, &doc, file, err, {0}, {0}};
@@ -1129,10 +918,10 @@ static int load_yaml(ag_rules *r, const char *text, size_t len,
     ag_doc_destroy(&L.words);
     ag_buf_destroy(&L.key);
     if (rc == AG_ENOMEM) ag_err_set(err, rc, file, 0, 0, "out of memory");
-    ydoc_destroy(&doc);
+    ag_ydoc_destroy(&doc);
     if (rc) break;
   }
-  yaml_parser_delete(&parser);
+  ag_ystream_close(ys);
   r->nfiles++;
   return rc;
 }

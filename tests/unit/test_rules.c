@@ -432,6 +432,109 @@ static void test_unknown_ids(void) {
   ag_rules_free(r);
 }
 
+
+/* ---- the two YAML readers ---------------------------------------------- */
+
+/* The tree a reader makes of text (or its error), as text; AG_EUSAGE when
+ * the fast reader leaves text to libyaml. */
+static int yaml_tree(const char *text, size_t len, int mode, ag_buf *out) {
+  ag_ystream *s;
+  ag_ydoc d;
+  ag_error err;
+  int got = 0, rc;
+  ag_buf_clear(out);
+  if (ag_ystream_open(&s, text, len, mode)) return AG_ENOMEM;
+  for (int k = 0; k < 2; k++) { /* a second document is read, as the loader does */
+    rc = ag_ystream_next(s, &d, &got, "t.yaml", &err);
+    if (!rc && got) rc = ag_ydoc_dump(&d, out);
+    else if (rc && rc != AG_EUSAGE) ag_buf_printf(out, "%s:%d:%d: %s\n", err.file, err.line, err.col, err.message);
+    ag_ydoc_destroy(&d);
+    if (rc || !got) break;
+  }
+  ag_ystream_close(s);
+  return rc == AG_EUSAGE ? rc : 0;
+}
+
+/* The fast reader reads text (or leaves it to libyaml: fast 0) and the
+ * tree is libyaml's; reading on its own (AUTO) gives libyaml's answer. */
+static void same_tree(const char *text, int fast) {
+  ag_buf a, b, c;
+  ag_buf_init(&a);
+  ag_buf_init(&b);
+  ag_buf_init(&c);
+  size_t len = strlen(text);
+  int rc = yaml_tree(text, len, AG_YAML_FAST, &a);
+  CHECK(yaml_tree(text, len, AG_YAML_LIBYAML, &b) == 0);
+  CHECK(yaml_tree(text, len, AG_YAML_AUTO, &c) == 0);
+  if (fast) {
+    CHECK(rc == 0);
+    CHECK_STR(a.data ? a.data : "", b.data ? b.data : "");
+  } else {
+    CHECK(rc == AG_EUSAGE);
+  }
+  CHECK_STR(c.data ? c.data : "", b.data ? b.data : "");
+  if ((fast && rc) || (!fast && !rc)) fprintf(stderr, "  text: %s\n", text);
+  ag_buf_destroy(&a);
+  ag_buf_destroy(&b);
+  ag_buf_destroy(&c);
+}
+
+static void test_yaml_readers(void) {
+  /* the subset: nodes, positions and styles as libyaml gives them */
+  same_tree("actors:\n- id: x\n  name: \"Z\xc3\xbcrich \\\"Bank\\\"\"\n"
+            "  aliases: [Banco de M\xc3\xa9xico, \"a\\\\b\", c#d]\nother: z\n", 1);
+  same_tree("a:\n  - [x, [y, z], {k: v, k2: [1, 2]}]\n  - {}\n  - []\n"
+            "  -   spaced: 1\n      more: 2\n", 1);
+  same_tree("k: [a,\n    b, # comment\n# at the start\n    c\n    ]\nj: v # c\n", 1);
+  same_tree("key  : value\nurl: http://x.y/z\ntime: 10:30\n", 1);
+  same_tree("a:\n- b\n- c:\n  - d\n  - e\n  f: g\nh: i\n", 1);
+  same_tree("# only a comment\n\n  \nroot:\n    deep:\n        deeper: [1]\n    back: 2\n", 1);
+  same_tree("a: \"x\"  # c\nb: {k: \"v\"}   \nc: [a , b ,c]\nd: [ ]\ne: { }\n", 1);
+  same_tree("- a\n- b: c\n  d: e\n- [f]\n", 1);
+  same_tree("\xc3\xa9: \xc3\xbc\nb: [\xc3\xa9, \"\xc3\xbc\", x]\nc: \"\xc3\xa9 x\"\n", 1);
+  same_tree("a: 1\na: 2\n", 1); /* duplicate keys are the loader's to refuse */
+  /* beyond it: libyaml reads them, errors and all */
+  same_tree("long: \xc3\xa4\xc3\xa4: x\n", 0);      /* ": " inside a value */
+  same_tree("a: [b\n  c]\n", 0);                   /* a scalar over two lines */
+  same_tree("a: b\n  c\n", 0);
+  same_tree("x: [a: b]\n", 0);
+  same_tree("a:\n  b: 1\n c: 2\n", 0);             /* bad indentation */
+  same_tree("x: [a, ]\n", 0);
+  same_tree("a: &x [1]\nb: *x\n", 0);              /* anchors */
+  same_tree("a: 'single'\n", 0);
+  same_tree("a: |\n  block\n", 0);
+  same_tree("a: \"tab\\tescape\"\n", 0);
+  same_tree("---\na: 1\n", 0);
+  same_tree("a: 1\n---\nb: 2\n", 0);               /* two documents */
+  same_tree("a:\tb\n", 0);
+  same_tree("a: b\r\n", 0);
+  same_tree("a: abcdefg\x7fhijklmnopqrstuvwxyz\n", 0); /* control characters, */
+  same_tree("a: abcdefghijklmn\x01opqrstuvwxyz\n", 0);
+  same_tree("a: abc\xc2\x85" "def\n", 0);          /* NEL, */
+  same_tree("a: abc\xe2\x80\xa8" "def\n", 0);      /* a line separator, */
+  same_tree("a: abc\xc3\x28" "def\n", 0);          /* bad UTF-8 */
+  same_tree("a: [b, c\n", 0);                      /* an unclosed list */
+  same_tree("a:\n", 0);                            /* an empty value */
+  same_tree("", 0);
+  same_tree("just a scalar\n", 0);
+  /* the bundled rules are all in the subset */
+  static const char *const files[] = {"actors-banks-companies.yaml", "actors-groups.yaml",
+                                      "actors-organizations.yaml", "actors-people.yaml",
+                                      "actors-sectors.yaml", "actors-states.yaml",
+                                      "language.yaml", "relations.yaml"};
+  for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
+    char path[512], *text;
+    size_t len;
+    ag_error err;
+    snprintf(path, sizeof path, "%s/rules/%s", AG_SOURCE_DIR, files[i]);
+    CHECK(ag_read_file(path, &text, &len, &err) == 0);
+    if (!text) continue;
+    CHECK(memchr(text, '\0', len) == NULL);
+    same_tree(text, 1);
+    free(text);
+  }
+}
+
 int main(void) {
   test_counts();
   test_errors();
@@ -443,5 +546,6 @@ int main(void) {
   test_arena();
   test_alias_pairs();
   test_unknown_ids();
+  test_yaml_readers();
   return check_summary("rules");
 }
