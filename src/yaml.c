@@ -350,7 +350,8 @@ static int plain(fast *f, size_t p, int flow, int key, size_t *end, size_t *next
       if (s[q - 1] == ' ') break;
       continue;
     }
-    if (c == ':' && (blank_at(f, q + 1) || (flow && strchr(",[]{}", s[q + 1])))) {
+    /* libyaml refuses "x:" before , [ ] { } in a flow ("{a:[b]}") */
+    if (c == ':' && blank_at(f, q + 1)) {
       if (!key) return GIVE_UP;
       break;
     }

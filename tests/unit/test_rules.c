@@ -500,6 +500,7 @@ static void test_yaml_readers(void) {
   same_tree("x: [a: b]\n", 0);
   same_tree("a:\n  b: 1\n c: 2\n", 0);             /* bad indentation */
   same_tree("x: [a, ]\n", 0);
+  same_tree("x: {d:[ ]}\n", 0);                  /* libyaml refuses "d:" before "[" */
   same_tree("a: &x [1]\nb: *x\n", 0);              /* anchors */
   same_tree("a: 'single'\n", 0);
   same_tree("a: |\n  block\n", 0);
