@@ -780,15 +780,19 @@ int ag_extractor_add_record(ag_extractor *ex, const char *id, const char *known_
 /* ---- many articles on many threads ------------------------------------------ */
 
 /* Articles are read in batches by the calling thread and matched by worker
- * threads; while the workers match one batch, the calling thread reads the
- * next and adds the one before to the graph (in reading order), then
- * matches with them.  Small batches keep each article's buffers in cache. */
+ * threads.  Two batches are in flight: while the workers match them, the
+ * calling thread adds the one before to the graph (in reading order) and
+ * reads the next, then matches with them.  A worker that is done with one
+ * batch goes on to the next without waiting for the calling thread, so no
+ * thread sleeps at a batch's end.  Small batches keep each article's
+ * buffers in cache. */
 #define BATCH_ARTICLES 64
 #define BATCH_BYTES (1u << 20)
 
 typedef struct batch {
   ag_work *works;
   size_t n;
+  size_t next, finished; /* of its articles, claimed and matched */
 } batch;
 
 /* Where reading stands: the path, and its reader when open. */
@@ -848,36 +852,49 @@ static int add_batch(ag_extractor *ex, batch *b, size_t *done_paths, ag_progress
   return 0;
 }
 
-/* The workers: they wait for a batch, match its articles, and say when
- * the last one is done. */
+#define IN_FLIGHT 2 /* batches dispatched and not yet added */
+
+/* The workers: they take the next article of the oldest batch in flight
+ * that has one, and say when a batch's last article is matched. */
 typedef struct pool {
   const ag_extractor *ex;
   pthread_mutex_t lock;
   pthread_cond_t work, done;
-  batch *cur;
-  size_t next, finished;
-  unsigned long generation;
+  batch *q[IN_FLIGHT];  /* in flight, oldest first */
+  size_t nq;
   int quit;
 } pool;
 
+/* Under the lock: the next article to match, into *b and *i; 0 none. */
+static int claim(pool *p, batch **b, size_t *i) {
+  for (size_t k = 0; k < p->nq; k++)
+    if (p->q[k]->next < p->q[k]->n) {
+      *b = p->q[k];
+      *i = (*b)->next++;
+      return 1;
+    }
+  return 0;
+}
+
+/* Under the lock: article i of b is matched. */
+static void matched(pool *p, batch *b) {
+  if (++b->finished == b->n) pthread_cond_broadcast(&p->done);
+}
+
 static void *worker(void *arg) {
   pool *p = arg;
-  unsigned long seen = 0;
   ag_match_scratch scratch; /* this thread's matching buffers */
   memset(&scratch, 0, sizeof scratch);
   pthread_mutex_lock(&p->lock);
   for (;;) {
-    while (!p->quit && (p->generation == seen || p->next >= p->cur->n)) {
-      seen = p->generation;
-      pthread_cond_wait(&p->work, &p->lock);
-    }
+    batch *b;
+    size_t i;
+    while (!p->quit && !claim(p, &b, &i)) pthread_cond_wait(&p->work, &p->lock);
     if (p->quit) break;
-    batch *b = p->cur;
-    size_t i = p->next++;
     pthread_mutex_unlock(&p->lock);
     match_work(p->ex, &b->works[i], &scratch);
     pthread_mutex_lock(&p->lock);
-    if (++p->finished == b->n) pthread_cond_signal(&p->done);
+    matched(p, b);
   }
   pthread_mutex_unlock(&p->lock);
   ag_match_scratch_destroy(&scratch);
@@ -886,26 +903,31 @@ static void *worker(void *arg) {
 
 static void dispatch(pool *p, batch *b) {
   pthread_mutex_lock(&p->lock);
-  p->cur = b;
-  p->next = p->finished = 0;
-  p->generation++;
+  b->next = b->finished = 0;
+  p->q[p->nq++] = b;
   pthread_cond_broadcast(&p->work);
   pthread_mutex_unlock(&p->lock);
 }
 
-/* The calling thread matches b's articles too, until none is left, then
- * waits for the workers' last ones. */
-static void finish_batch(pool *p, batch *b, ag_match_scratch *scratch) {
+/* The oldest batch in flight, once all its articles are matched; the
+ * calling thread matches articles of any batch in flight meanwhile. */
+static batch *finish_oldest(pool *p, ag_match_scratch *scratch) {
   pthread_mutex_lock(&p->lock);
-  while (p->cur == b && p->next < b->n) {
-    size_t i = p->next++;
+  batch *a = p->q[0], *b;
+  size_t i;
+  while (a->finished < a->n) {
+    if (!claim(p, &b, &i)) {
+      pthread_cond_wait(&p->done, &p->lock);
+      continue;
+    }
     pthread_mutex_unlock(&p->lock);
     match_work(p->ex, &b->works[i], scratch);
     pthread_mutex_lock(&p->lock);
-    p->finished++;
+    matched(p, b);
   }
-  while (p->finished < b->n) pthread_cond_wait(&p->done, &p->lock);
+  memmove(p->q, p->q + 1, --p->nq * sizeof *p->q);
   pthread_mutex_unlock(&p->lock);
+  return a;
 }
 
 int ag_default_threads(void) {
@@ -933,9 +955,9 @@ int ag_extractor_add_paths(ag_extractor *ex, const ag_paths *paths,
   if (ex->opts.trace) threads = 1; /* the trace is written while matching */
   size_t cap = threads > 1 ? BATCH_ARTICLES : 1, done_paths = 0;
   feed f = {paths, 0, {0}, 0};
-  batch bs[2] = {{0}, {0}};
+  batch bs[IN_FLIGHT] = {{0}, {0}};
   pool p = {ex, PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, PTHREAD_COND_INITIALIZER,
-            NULL, 0, 0, 0, 0};
+            {NULL}, 0, 0};
   pthread_t tid[AG_MAX_THREADS];
   ag_match_scratch scratch; /* the calling thread's matching buffers */
   memset(&scratch, 0, sizeof scratch);
@@ -953,29 +975,28 @@ int ag_extractor_add_paths(ag_extractor *ex, const ag_paths *paths,
     }
     goto done;
   }
-  p.cur = &bs[0];
   for (; started < threads - 1; started++)
     if (pthread_create(&tid[started], NULL, worker, &p) != 0) break;
   if (!started) {
     rc = ag_err_set(err, AG_ENOMEM, NULL, 0, 0, "cannot start a thread");
     goto done;
   }
-  batch *a = &bs[0], *b = &bs[1];
-  int rrc = read_batch(ex, &f, a, cap, err);
-  if (a->n) dispatch(&p, a);
-  while (a->n) {
-    /* read the next batch while this one is matched, unless reading failed */
-    b->n = 0;
-    if (!rrc) rrc = read_batch(ex, &f, b, cap, err);
-    finish_batch(&p, a, &scratch);
-    if (b->n) dispatch(&p, b);
-    if ((rc = add_batch(ex, a, &done_paths, progress, user, err))) {
-      if (b->n) finish_batch(&p, b, &scratch);
-      break;
+  /* both batches in flight; the oldest, once matched, is added and read
+   * again.  A batch cut short by a reading error still goes through. */
+  int rrc = 0;
+  for (int k = 0; k < IN_FLIGHT && !rrc; k++) {
+    rrc = read_batch(ex, &f, &bs[k], cap, err);
+    if (bs[k].n) dispatch(&p, &bs[k]);
+  }
+  while (p.nq) {
+    batch *a = finish_oldest(&p, &scratch);
+    if (!rc && (rc = add_batch(ex, a, &done_paths, progress, user, err)))
+      continue; /* the batches still in flight are matched, not added */
+    a->n = 0;
+    if (!rc && !rrc) {
+      rrc = read_batch(ex, &f, a, cap, err);
+      if (a->n) dispatch(&p, a);
     }
-    batch *t = a;
-    a = b;
-    b = t;
   }
   if (!rc) rc = rrc;
   pthread_mutex_lock(&p.lock);

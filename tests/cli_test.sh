@@ -1037,6 +1037,17 @@ run "$AG" extract $AN --max-article-mb 1 -o "$T/enc/keep.graphml" "$T/enc/long.t
 expect_rc "an article over --max-article-mb: exit 1" 1
 expect_has "the message names the limit" "$ERR" "longer than the limit of 1 MB (--max-article-mb)"
 expect_same "the old output is untouched" "$g" "$T/enc/keep.graphml"
+# the same error with batches of articles in flight on several threads: the
+# run stops cleanly (no hang; the sanitizer run sees no leak)
+mkdir -p "$T/enc/many"
+for i in $(seq 100 299); do echo "Alpha hit Bravo in report $i." > "$T/enc/many/a$i.txt"; done
+cp "$T/enc/long.txt" "$T/enc/many/a200-long.txt"
+for j in 2 4; do
+  run "$AG" extract $AN -j$j --max-article-mb 1 -o "$T/enc/keep.graphml" "$T/enc/many"
+  expect_rc "-j$j: an article over the limit among 200, in flight: exit 1" 1
+  expect_has "-j$j: ... the message names the limit" "$ERR" "longer than the limit of 1 MB (--max-article-mb)"
+done
+expect_same "... the old output is untouched" "$g" "$T/enc/keep.graphml"
 # a 200 MB article with no newline: refused at the default limit, quickly,
 # without reading it all
 head -c 200000000 /dev/zero | tr '\0' 'x' > "$T/enc/huge.txt"
