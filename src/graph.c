@@ -19,6 +19,13 @@ typedef struct actor_stat {
   size_t naliases;
 } actor_stat;
 
+/* What few edges have: money, who reported them, role words. */
+typedef struct edge_more {
+  ag_buf amounts;      /* each amount, " | "-joined */
+  ag_buf attributed;   /* ids of who reported it, " | "-joined */
+  ag_buf roles[2];     /* role words of the source and target mentions */
+} edge_more;
+
 typedef struct edge_rec {
   size_t src, rel, tgt;
   size_t mentions, articles, last_article;
@@ -26,13 +33,12 @@ typedef struct edge_rec {
   double confidence;   /* the highest of its mentions */
   double amount;       /* total money over its mentions */
   char currency[8];    /* "" none, "mixed" when currencies differ */
-  ag_buf amounts;      /* each amount, " | "-joined */
   size_t namounts;
-  ag_buf attributed;   /* ids of who reported it, " | "-joined */
-  ag_buf roles[2];     /* role words of the source and target mentions */
   char first[11], last[11];
   char *evidence;
   ag_buf sources;
+  edge_more *more;     /* NULL until one of them is set: an edge's record
+                          stays small, and a graph's edges many */
 } edge_rec;
 
 /* One article on its way through: read, matched (in any thread: it only
@@ -157,6 +163,34 @@ int ag_extractor_new(ag_extractor **out, const ag_rules *rules,
   return 0;
 }
 
+static void edge_free(edge_rec *e) {
+  free(e->evidence);
+  e->evidence = NULL;
+  ag_buf_destroy(&e->sources);
+  if (e->more) {
+    ag_buf_destroy(&e->more->amounts);
+    ag_buf_destroy(&e->more->attributed);
+    ag_buf_destroy(&e->more->roles[0]);
+    ag_buf_destroy(&e->more->roles[1]);
+    free(e->more);
+    e->more = NULL;
+  }
+}
+
+/* e->more, made when first needed; NULL out of memory. */
+static edge_more *more_of(edge_rec *e) {
+  if (!e->more && (e->more = calloc(1, sizeof *e->more))) {
+    ag_buf_init(&e->more->amounts);
+    ag_buf_init(&e->more->attributed);
+    ag_buf_init(&e->more->roles[0]);
+    ag_buf_init(&e->more->roles[1]);
+  }
+  return e->more;
+}
+
+/* A string of e->more ("" without it). */
+#define MORE_S(e, field) ((e)->more && (e)->more->field.data ? (e)->more->field.data : "")
+
 /* The actors' and edges' records, once the graph has what they held. */
 static void release_records(ag_extractor *ex) {
   for (size_t i = 0; i < ex->nstats; i++)
@@ -164,14 +198,7 @@ static void release_records(ag_extractor *ex) {
   free(ex->actors);
   ex->actors = NULL;
   ex->nstats = 0;
-  for (size_t i = 0; i < ex->nedges; i++) {
-    free(ex->edges[i].evidence);
-    ag_buf_destroy(&ex->edges[i].sources);
-    ag_buf_destroy(&ex->edges[i].amounts);
-    ag_buf_destroy(&ex->edges[i].attributed);
-    ag_buf_destroy(&ex->edges[i].roles[0]);
-    ag_buf_destroy(&ex->edges[i].roles[1]);
-  }
+  for (size_t i = 0; i < ex->nedges; i++) edge_free(&ex->edges[i]);
   free(ex->edges);
   ex->edges = NULL;
   ex->nedges = ex->cap_edges = 0;
@@ -356,8 +383,10 @@ static int add_amount(edge_rec *e, const ag_art_edge *x) {
   if (!e->currency[0]) memcpy(e->currency, x->currency, sizeof e->currency);
   else if (strcmp(e->currency, x->currency) != 0) strcpy(e->currency, "mixed");
   if (e->namounts++ >= MAX_AMOUNTS_SHOWN) return 0;
-  return ag_buf_printf(&e->amounts, "%s%.15g %s", e->amounts.len ? " | " : "",
-                       x->amount, x->currency);
+  edge_more *m = more_of(e);
+  if (!m) return AG_ENOMEM;
+  return ag_buf_printf(&m->amounts, "%s%.15g %s", m->amounts.len ? " | " : "", x->amount,
+                       x->currency);
 }
 
 static int set_evidence(edge_rec *e, const char *text) {
@@ -396,11 +425,13 @@ static int add_edge(ag_extractor *ex, const ag_art *a, const ag_art_edge *x,
   if (x->confidence > e->confidence) e->confidence = x->confidence;
   if (x->has_amount && (rc = add_amount(e, x))) return rc;
   if (reporter >= 0 &&
-      (rc = add_unique(&e->attributed, ag_actor_at(ex->r, &ex->unk, (size_t)reporter)->id)))
-    return rc;
+      (!more_of(e) ||
+       (rc = add_unique(&e->more->attributed, ag_actor_at(ex->r, &ex->unk, (size_t)reporter)->id))))
+    return rc ? rc : AG_ENOMEM;
   for (int k = 0; k < 2; k++) {
     const char *role = AG_ART_S(a, x->role[k]);
-    if (*role && (rc = add_unique(&e->roles[k], role))) return rc;
+    if (*role && (!more_of(e) || (rc = add_unique(&e->more->roles[k], role))))
+      return rc ? rc : AG_ENOMEM;
   }
   e->mentions++;
   if (e->articles == 0 || e->last_article != article) {
@@ -1126,20 +1157,12 @@ static int set_edge_attrs(igraph_t *g, ag_extractor *ex, const size_t *order, si
     IG(SETEAN(g, "amount", i,
               e->namounts && strcmp(e->currency, "mixed") != 0 ? e->amount : NAN));
     IG(SETEAS(g, "currency", i, e->currency));
-    IG(SETEAS(g, "amounts", i, e->amounts.data ? e->amounts.data : ""));
-    IG(SETEAS(g, "attributed_by", i, e->attributed.data ? e->attributed.data : ""));
-    IG(SETEAS(g, "source_role", i, e->roles[0].data ? e->roles[0].data : ""));
-    IG(SETEAS(g, "target_role", i, e->roles[1].data ? e->roles[1].data : ""));
+    IG(SETEAS(g, "amounts", i, MORE_S(e, amounts)));
+    IG(SETEAS(g, "attributed_by", i, MORE_S(e, attributed)));
+    IG(SETEAS(g, "source_role", i, MORE_S(e, roles[0])));
+    IG(SETEAS(g, "target_role", i, MORE_S(e, roles[1])));
     IG(SETEAN(g, "symmetric", i, rel->symmetric ? 1.0 : 0.0));
-    if (consume) { /* the graph has them now */
-      free(e->evidence);
-      e->evidence = NULL;
-      ag_buf_destroy(&e->sources);
-      ag_buf_destroy(&e->amounts);
-      ag_buf_destroy(&e->attributed);
-      ag_buf_destroy(&e->roles[0]);
-      ag_buf_destroy(&e->roles[1]);
-    }
+    if (consume) edge_free(e); /* the graph has them now */
   }
 done:
   return rc;
