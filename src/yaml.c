@@ -4,11 +4,12 @@
  * reader reads the plain subset rule files are written in (block mappings
  * and sequences, plain and double-quoted scalars, flow lists and mappings,
  * comments) five times faster (the Phoenix import: 0.034 s, libyaml's
- * events 0.17 s), and leaves every other text to libyaml untouched: anything it is not sure of (tabs, anchors, tags, single
- * quotes, block scalars, scalars over several lines, escapes other than \"
- * and \\, document markers, a syntax error) makes it give up before the
- * tree is used.  Both readers feed one builder, so for a text the fast
- * reader accepts, the tree is the one libyaml's events would have built;
+ * events 0.17 s), and leaves every other text to libyaml untouched:
+ * anything it is not sure of (tabs, anchors, tags, single quotes, block
+ * scalars, scalars over several lines, escapes other than \" and \\,
+ * document markers, a syntax error) makes it give up before the tree is
+ * used.  Both readers feed one builder, so for a text the fast reader
+ * accepts, the tree is the one libyaml's events would have built;
  * tests/unit/test_rules.c compares the two on the bundled rules and on
  * texts at the subset's edges, and tests/fuzz/fuzz_yaml.c on any input. */
 #include "internal.h"
