@@ -424,14 +424,18 @@ static int add_edge(ag_extractor *ex, const ag_art *a, const ag_art_edge *x,
   }
   if (x->confidence > e->confidence) e->confidence = x->confidence;
   if (x->has_amount && (rc = add_amount(e, x))) return rc;
-  if (reporter >= 0 &&
-      (!more_of(e) ||
-       (rc = add_unique(&e->more->attributed, ag_actor_at(ex->r, &ex->unk, (size_t)reporter)->id))))
-    return rc ? rc : AG_ENOMEM;
+  if (reporter >= 0) {
+    edge_more *m = more_of(e);
+    if (!m) return AG_ENOMEM;
+    if ((rc = add_unique(&m->attributed, ag_actor_at(ex->r, &ex->unk, (size_t)reporter)->id)))
+      return rc;
+  }
   for (int k = 0; k < 2; k++) {
     const char *role = AG_ART_S(a, x->role[k]);
-    if (*role && (!more_of(e) || (rc = add_unique(&e->more->roles[k], role))))
-      return rc ? rc : AG_ENOMEM;
+    if (!*role) continue;
+    edge_more *m = more_of(e);
+    if (!m) return AG_ENOMEM;
+    if ((rc = add_unique(&m->roles[k], role))) return rc;
   }
   e->mentions++;
   if (e->articles == 0 || e->last_article != article) {
@@ -907,7 +911,7 @@ static int claim(pool *p, batch **b, size_t *i) {
   return 0;
 }
 
-/* Under the lock: article i of b is matched. */
+/* Under the lock: one more of b's articles is matched. */
 static void matched(pool *p, batch *b) {
   if (++b->finished == b->n) pthread_cond_broadcast(&p->done);
 }
