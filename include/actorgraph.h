@@ -142,10 +142,16 @@ typedef struct ag_extract_options {
   FILE *warnings;     /* files skipped (binary) are named here, or NULL */
   size_t max_sentence_tokens; /* a longer run of words without a sentence
                                  end is cut here; 0 = 250 */
+  FILE *provenance_out; /* with provenance: the JSON lines are written here
+                           as articles are added, in reading order, instead
+                           of being kept for ag_graph_provenance (which then
+                           gives ""), so memory does not grow with the
+                           corpus; building the graph flushes it, and a
+                           failed write is its error (AG_EIO) */
 } ag_extract_options;
 
 #define AG_EXTRACT_OPTIONS_INIT \
-  {0, 0, 0, NULL, 0, 0, NULL, NULL, NULL, 0, NULL, 0, 0, 0, 0, NULL, 0}
+  {0, 0, 0, NULL, 0, 0, NULL, NULL, NULL, 0, NULL, 0, 0, 0, 0, NULL, 0, NULL}
 #define AG_DEFAULT_MAX_ARTICLE ((size_t)64 << 20)
 #define AG_MAX_THREADS 256
 
@@ -329,6 +335,19 @@ int ag_write_file(const char *path, const char *data, size_t n, ag_error *err);
 /* Write graph to an open stream (not closed). */
 int ag_graph_write_stream(const ag_graph *graph, FILE *out, ag_format format,
                           ag_error *err);
+
+/* An output written bit by bit, yet atomically: ag_output_file's stream
+ * goes to a temporary file beside path, renamed over path by
+ * ag_output_commit.  path "-" is stdout, which gets the bytes only at the
+ * commit (kept until then in an unnamed file in $TMPDIR, else /tmp); a
+ * FIFO or a device is written directly.  commit and abort free o (abort removes what was
+ * written).  With ag_extract_options.provenance_out, a JSONL output of any
+ * size takes no memory. */
+typedef struct ag_output ag_output;
+int ag_output_open(ag_output **o, const char *path, ag_error *err);
+FILE *ag_output_file(ag_output *o);
+int ag_output_commit(ag_output *o, ag_error *err);
+void ag_output_abort(ag_output *o);
 
 #ifdef __cplusplus
 }

@@ -3,7 +3,9 @@
 #include "internal.h"
 
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 /* Node and edge attributes, in the order every exporter writes them. */
 const ag_attr_key ag_node_keys[] = {
@@ -251,6 +253,70 @@ int ag_graph_write_stream(const ag_graph *g, FILE *f, ag_format format,
     rc = ag_err_set(err, AG_EIO, NULL, 0, 0, "cannot write output");
   ag_buf_destroy(&out);
   return rc;
+}
+
+struct ag_output {
+  ag_out out;    /* path's temporary file, or a FIFO or device */
+  FILE *spool;   /* for stdout: the bytes until the commit */
+};
+
+/* An unnamed temporary file in $TMPDIR (else /tmp), removed when closed. */
+static FILE *spool_file(void) {
+  const char *dir = getenv("TMPDIR");
+  ag_buf name;
+  ag_buf_init(&name);
+  if (ag_buf_printf(&name, "%s/actorgraph-XXXXXX", dir && *dir ? dir : "/tmp")) return NULL;
+  int fd = mkstemp(name.data);
+  FILE *f = NULL;
+  if (fd >= 0) {
+    unlink(name.data);
+    if (!(f = fdopen(fd, "w+b"))) close(fd);
+  }
+  ag_buf_destroy(&name);
+  return f;
+}
+
+int ag_output_open(ag_output **out, const char *path, ag_error *err) {
+  ag_output *o = calloc(1, sizeof *o);
+  int rc;
+  if (!(*out = o)) return ag_err_set(err, AG_ENOMEM, path, 0, 0, "out of memory");
+  if (strcmp(path, "-") == 0) {
+    if ((o->spool = spool_file())) return 0;
+    rc = ag_err_set(err, AG_EIO, "<stdout>", 0, 0,
+                    "cannot make a temporary file in $TMPDIR or /tmp: %s", strerror(errno));
+  } else if (!(rc = ag_out_open(&o->out, path, err))) {
+    return 0;
+  }
+  free(o);
+  *out = NULL;
+  return rc;
+}
+
+FILE *ag_output_file(ag_output *o) { return o->spool ? o->spool : o->out.f; }
+
+int ag_output_commit(ag_output *o, ag_error *err) {
+  int rc = 0;
+  if (o->spool) { /* now to stdout, whole */
+    char buf[1 << 16];
+    size_t n;
+    int bad = fflush(o->spool) != 0 || ferror(o->spool) || fseek(o->spool, 0, SEEK_SET) != 0;
+    while (!bad && (n = fread(buf, 1, sizeof buf, o->spool)) > 0)
+      bad = fwrite(buf, 1, n, stdout) != n;
+    bad |= ferror(o->spool) != 0 || fflush(stdout) != 0;
+    if (bad) rc = ag_err_set(err, AG_EIO, "<stdout>", 0, 0, "cannot write: %s", strerror(errno));
+    fclose(o->spool);
+  } else {
+    rc = ag_out_commit(&o->out, err);
+  }
+  free(o);
+  return rc;
+}
+
+void ag_output_abort(ag_output *o) {
+  if (!o) return;
+  if (o->spool) fclose(o->spool);
+  else ag_out_abort(&o->out);
+  free(o);
 }
 
 int ag_write_file(const char *path, const char *data, size_t n, ag_error *err) {

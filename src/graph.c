@@ -159,6 +159,7 @@ int ag_extractor_new(ag_extractor **out, const ag_rules *rules,
   work_init(&ex->one);
   ag_art_init(&ex->art);
   ag_map_init(&ex->edge_index);
+  if (ex->opts.provenance) ex->provenance.sink = ex->opts.provenance_out; /* streamed */
   *out = ex;
   return 0;
 }
@@ -1188,6 +1189,10 @@ static int graph_build(ag_graph **out, ag_extractor *ex, int consume, ag_error *
   *out = NULL;
   int rc = spent(ex, err), have_ends = 0;
   if (rc) return rc;
+  /* streamed JSON lines: the last of them out, and any failed write known */
+  FILE *sink = ex->provenance.sink;
+  if (sink && (ag_buf_drain(&ex->provenance) || fflush(sink) != 0))
+    return ag_err_set(err, AG_EIO, NULL, 0, 0, "cannot write the JSON lines");
   if (consume) ex->spent = 1;
   size_t *actor_order = NULL, *vertex_of = NULL, *edge_order = NULL, nv = 0;
   igraph_vector_int_t ends;

@@ -586,18 +586,51 @@ static int read_articles(const args *a, ag_extractor *ex) {
   return status;
 }
 
-static int write_outputs(const args *a, const ag_format *formats,
-                         const ag_graph *g) {
+/* The outputs, in order; the one at streamed (when it is < noutputs, or
+ * the only one, on stdout) was written while reading, into jo: committed in
+ * its turn, or given up when an output before it fails. */
+static int write_outputs(const args *a, const ag_format *formats, const ag_graph *g,
+                         size_t streamed, ag_output *jo) {
   ag_error err;
   ag_error_clear(&err);
   if (a->noutputs == 0) {
     ag_format f = a->format ? ag_format_from_name(a->format) : AG_FORMAT_GRAPHML;
-    if (ag_graph_write(g, "-", f, &err)) return report(&err), EXIT_INPUT;
+    if (jo ? ag_output_commit(jo, &err) : ag_graph_write(g, "-", f, &err))
+      return report(&err), EXIT_INPUT;
     return EXIT_OK;
   }
-  for (size_t i = 0; i < a->noutputs; i++)
-    if (ag_graph_write(g, a->outputs[i], formats[i], &err))
+  for (size_t i = 0; i < a->noutputs; i++) {
+    int rc = i == streamed ? ag_output_commit(jo, &err)
+                           : ag_graph_write(g, a->outputs[i], formats[i], &err);
+    if (i == streamed) jo = NULL;
+    if (rc) {
+      ag_output_abort(jo);
       return report(&err), EXIT_INPUT;
+    }
+  }
+  return EXIT_OK;
+}
+
+/* A single JSONL output is written while the articles are read, not held
+ * in memory to the end (it holds every article: it grows with the corpus).
+ * Into *streamed its index (a->noutputs: the only output, on stdout), into
+ * *jo the output, and opts->provenance_out its stream; none when there is
+ * no JSONL output or more than one. */
+static int open_streamed(const args *a, const ag_format *formats, ag_extract_options *opts,
+                         size_t *streamed, ag_output **jo) {
+  size_t n = 0, at = a->noutputs;
+  ag_error err;
+  *jo = NULL;
+  *streamed = (size_t)-1;
+  for (size_t i = 0; i < a->noutputs; i++)
+    if (formats[i] == AG_FORMAT_JSONL) n++, at = i;
+  if (!a->noutputs && a->format && ag_format_from_name(a->format) == AG_FORMAT_JSONL) n = 1;
+  if (n != 1) return EXIT_OK;
+  ag_error_clear(&err);
+  if (ag_output_open(jo, at < a->noutputs ? a->outputs[at] : "-", &err))
+    return report(&err), EXIT_INPUT;
+  opts->provenance_out = ag_output_file(*jo);
+  *streamed = at;
   return EXIT_OK;
 }
 
@@ -699,6 +732,8 @@ static int build_graph(const args *a, ag_extract_options *opts, ag_rules **rules
 static int cmd_extract(const args *a) {
   ag_rules *rules = NULL;
   ag_graph *g = NULL;
+  ag_output *jo = NULL;
+  size_t streamed = (size_t)-1;
   ag_extract_counts c;
   ag_extract_options opts = AG_EXTRACT_OPTIONS_INIT;
   ag_format *formats = calloc(a->noutputs + 1, sizeof *formats);
@@ -713,8 +748,11 @@ static int cmd_extract(const args *a) {
     opts.provenance |= formats[i] == AG_FORMAT_JSONL;
   if (a->format && ag_format_from_name(a->format) == AG_FORMAT_JSONL) opts.provenance = 1;
   memset(&c, 0, sizeof c);
+  if ((status = open_streamed(a, formats, &opts, &streamed, &jo))) goto done;
   if ((status = build_graph(a, &opts, &rules, &g, &c))) goto done;
-  if ((status = write_outputs(a, formats, g))) goto done;
+  status = write_outputs(a, formats, g, streamed, jo);
+  jo = NULL; /* committed or given up */
+  if (status) goto done;
   if (!a->quiet && a->command == CMD_MERGE) {
     fprintf(stderr, "actorgraph: merged %zu shards: %zu articles, %zu assertions -> %zu actors, %zu edges\n",
             a->npaths, c.articles, c.assertions, ag_graph_node_count(g), ag_graph_edge_count(g));
@@ -734,6 +772,7 @@ static int cmd_extract(const args *a) {
       fprintf(stderr, "actorgraph: %zu files skipped: not text\n", c.binary_skipped);
   }
 done:
+  ag_output_abort(jo);
   ag_graph_free(g);
   ag_rules_free(rules);
   free(formats);

@@ -770,6 +770,38 @@ expect_has "graphml: the role is kept" "$T/prov.graphml" '<data key="e_source_ro
 run "$AG" extract -q -r "$RULES" --format jsonl "$T/prov.txt"
 expect_has "--format jsonl to stdout" "$OUT" '"relation":"stole-from"'
 
+# a single .jsonl output is written while reading (it holds every article:
+# held in memory it grew with the corpus): the same bytes as when it is held,
+# over several of the 1 MB pieces it is written in, to a file or stdout
+mkdir -p "$T/stream"
+for i in $(seq 1 3000); do
+  printf 'date 2016-03-10\nurl https://news.example/%s\n\nThe FBI said North Korean hackers stole $%s million from Bangladesh Bank.\n\f\n' "$i" "$i"
+done > "$T/stream/wire.txt"
+run "$AG" extract -q -r "$RULES" -o "$T/stream/one.jsonl" "$T/stream/wire.txt"
+expect_rc "jsonl streamed: exits 0" 0
+run "$AG" extract -q -r "$RULES" -o "$T/stream/held.jsonl" -o "$T/stream/held2.jsonl" "$T/stream/wire.txt"
+expect_rc "jsonl held (two outputs): exits 0" 0
+[ "$(wc -c < "$T/stream/one.jsonl")" -gt 2000000 ] && ok || bad "jsonl streamed: over two pieces" "> 2 MB" "$(wc -c < "$T/stream/one.jsonl")"
+expect_same "jsonl: streamed and held are the same bytes" "$T/stream/one.jsonl" "$T/stream/held.jsonl"
+"$AG" extract -q -r "$RULES" --format jsonl "$T/stream/wire.txt" > "$T/stream/stdout.jsonl"
+expect_same "jsonl: streamed to stdout, the same bytes" "$T/stream/one.jsonl" "$T/stream/stdout.jsonl"
+"$AG" merge -q -r "$RULES" -o "$T/stream/merged.jsonl" "$T/stream/one.jsonl"
+expect_same "jsonl: merge streams it back, the same bytes" "$T/stream/one.jsonl" "$T/stream/merged.jsonl"
+# a failed run leaves the old output and no temporary file
+cp "$T/stream/one.jsonl" "$T/stream/keep.jsonl"
+head -c 1500000 /dev/zero | tr '\0' 'x' >> "$T/stream/wire.txt"
+run "$AG" extract -q -r "$RULES" --max-article-mb 1 -o "$T/stream/keep.jsonl" "$T/stream/wire.txt"
+expect_rc "jsonl streamed: an article over the limit at the end: exit 1" 1
+expect_same "... the old .jsonl is untouched" "$T/stream/one.jsonl" "$T/stream/keep.jsonl"
+left=$(ls "$T/stream" | grep -c '\.tmp\.' || true)
+expect_eq "... and no temporary file is left" 0 "$left"
+TMPDIR="$T/no-such-dir" run "$AG" extract -q -r "$RULES" --format jsonl "$T/prov.txt"
+expect_rc "jsonl to stdout with no room for its temporary file: exit 1" 1
+expect_has "... the message says where it looked" "$ERR" 'cannot make a temporary file in $TMPDIR or /tmp'
+run "$AG" extract -q -r "$RULES" -o "$T/no-such-dir/p.jsonl" "$T/prov.txt"
+expect_rc "jsonl into a missing directory: exit 1, before reading" 1
+expect_has "... the message names it" "$ERR" "no-such-dir/p.jsonl"
+
 # the default dictionary carries CAMEO codes for states and international bodies
 printf 'NATO condemned Israel and Serbia on Monday.\n' > "$T/codes.txt"
 run "$AG" extract -q -r "$RULES" "$T/codes.txt"
