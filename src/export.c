@@ -62,20 +62,45 @@ static int is_dropped(unsigned char c) {
   return (c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7F;
 }
 
+/* The bytes each escaper must look at; runs of the others are copied
+ * whole.  NUL ends the text for all three. */
+enum { ESC_XML_TEXT = 1, ESC_XML_ATTR = 2, ESC_JSON = 4 };
+#define ALL (ESC_XML_TEXT | ESC_XML_ATTR | ESC_JSON)
+static const unsigned char ESCAPED[256] = {
+    [0] = ALL, ['\t'] = ESC_XML_ATTR | ESC_JSON, ['\n'] = ESC_XML_ATTR | ESC_JSON,
+    [1] = ALL, [2] = ALL, [3] = ALL, [4] = ALL, [5] = ALL, [6] = ALL, [7] = ALL, [8] = ALL,
+    [11] = ALL, [12] = ALL, [13] = ALL, [14] = ALL, [15] = ALL, [16] = ALL, [17] = ALL, [18] = ALL,
+    [19] = ALL, [20] = ALL, [21] = ALL, [22] = ALL, [23] = ALL, [24] = ALL, [25] = ALL, [26] = ALL,
+    [27] = ALL, [28] = ALL, [29] = ALL, [30] = ALL, [31] = ALL,
+    [0x7F] = ALL, ['&'] = ESC_XML_TEXT | ESC_XML_ATTR, ['<'] = ESC_XML_TEXT | ESC_XML_ATTR,
+    ['>'] = ESC_XML_TEXT | ESC_XML_ATTR, ['"'] = ESC_XML_ATTR | ESC_JSON, ['\\'] = ESC_JSON};
+#undef ALL
+
+/* Length of the run at s that needs no escape under mask. */
+static size_t plain_run(const char *s, unsigned mask) {
+  const unsigned char *u = (const unsigned char *)s;
+  size_t n = 0;
+  while (!(ESCAPED[u[n]] & mask)) n++;
+  return n;
+}
+
 int ag_xml_escape(ag_buf *b, const char *s, int attribute) {
+  unsigned mask = attribute ? ESC_XML_ATTR : ESC_XML_TEXT;
   int rc = 0;
-  for (; *s && !rc; s++) {
-    unsigned char c = (unsigned char)*s;
-    switch (c) {
+  while (!rc) {
+    size_t n = plain_run(s, mask);
+    if (n && (rc = ag_buf_add(b, s, n))) break;
+    s += n;
+    switch ((unsigned char)*s++) {
+      case '\0': return 0;
       case '&': rc = ag_buf_puts(b, "&amp;"); break;
       case '<': rc = ag_buf_puts(b, "&lt;"); break;
       case '>': rc = ag_buf_puts(b, "&gt;"); break;
-      case '"': rc = attribute ? ag_buf_puts(b, "&quot;") : ag_buf_putc(b, '"'); break;
-      case '\t': rc = attribute ? ag_buf_puts(b, "&#9;") : ag_buf_putc(b, '\t'); break;
-      case '\n': rc = attribute ? ag_buf_puts(b, "&#10;") : ag_buf_putc(b, '\n'); break;
+      case '"': rc = ag_buf_puts(b, "&quot;"); break; /* attributes only */
+      case '\t': rc = ag_buf_puts(b, "&#9;"); break;   /* attributes only */
+      case '\n': rc = ag_buf_puts(b, "&#10;"); break;  /* attributes only */
       case '\r': rc = ag_buf_puts(b, "&#13;"); break;
-      default:
-        if (!is_dropped(c)) rc = ag_buf_putc(b, (char)c);
+      default: break; /* dropped: see is_dropped */
     }
   }
   return rc;
@@ -83,15 +108,18 @@ int ag_xml_escape(ag_buf *b, const char *s, int attribute) {
 
 int ag_json_escape(ag_buf *b, const char *s) {
   int rc = 0;
-  for (; *s && !rc; s++) {
-    unsigned char c = (unsigned char)*s;
+  while (!rc) {
+    size_t n = plain_run(s, ESC_JSON);
+    if (n && (rc = ag_buf_add(b, s, n))) break;
+    s += n;
+    unsigned char c = (unsigned char)*s++;
+    if (c == '\0') return 0;
     if (c == '"') rc = ag_buf_puts(b, "\\\"");
     else if (c == '\\') rc = ag_buf_puts(b, "\\\\");
     else if (c == '\n') rc = ag_buf_puts(b, "\\n");
     else if (c == '\t') rc = ag_buf_puts(b, "\\t");
     else if (c == '\r') rc = ag_buf_puts(b, "\\r");
-    else if (c < 0x20 || c == 0x7F) rc = ag_buf_printf(b, "\\u%04x", c);
-    else rc = ag_buf_putc(b, (char)c);
+    else rc = ag_buf_printf(b, "\\u%04x", c);
   }
   return rc;
 }

@@ -233,6 +233,17 @@ static void test_escaping(void) {
   ag_xml_escape(&b, "a<b>&\"c\"", 0);
   CHECK_STR(b.data, "a&lt;b&gt;&amp;\"c\"");
   ag_buf_clear(&b);
+  /* text keeps tab and newline, escapes CR, drops other controls; plain
+   * runs (here UTF-8 and a long one) come through whole */
+  ag_xml_escape(&b, "\x7F\tZ\xC3\xBCrich\r\n\x1F" "0123456789abcdefghij&", 0);
+  CHECK_STR(b.data, "\tZ\xC3\xBCrich&#13;\n0123456789abcdefghij&amp;");
+  ag_buf_clear(&b);
+  ag_xml_escape(&b, "", 1);
+  CHECK_STR(b.data ? b.data : "", "");
+  ag_buf_clear(&b);
+  ag_json_escape(&b, "say \"hi\"\\ \t\r\n\x01\x7F \xE2\x80\x99" "end");
+  CHECK_STR(b.data, "say \\\"hi\\\"\\\\ \\t\\r\\n\\u0001\\u007f \xE2\x80\x99" "end");
+  ag_buf_clear(&b);
   ag_dot_escape(&b, "say \"hi\"\\N\nnext\x02");
   CHECK_STR(b.data, "say \\\"hi\\\"\\\\N\\nnext");
   ag_buf_destroy(&b);
