@@ -454,14 +454,9 @@ static int add_edge(ag_extractor *ex, const ag_art *a, const ag_art_edge *x,
 
 /* The unknown actor named name if it is tracked already, else UNTRACKED. */
 static int tracked_unknown(ag_extractor *ex, const char *name, size_t *idx) {
-  ag_buf key;
   size_t i;
-  ag_buf_init(&key);
-  int rc = ag_lower(&key, name, strlen(name));
-  *idx = !rc && ag_map_get(&ex->unk.by_name, key.data, key.len, &i) ? ex->r->nactors + i
-                                                                      : UNTRACKED;
-  ag_buf_destroy(&key);
-  return rc;
+  *idx = ag_unknowns_find(&ex->unk, name, &i) ? ex->r->nactors + i : UNTRACKED;
+  return 0;
 }
 
 /* Add an article record to the counts, the actors' statistics and the

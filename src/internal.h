@@ -671,10 +671,20 @@ int ag_word_forms(const char *word, char ***forms, size_t *n);
 
 /* ---- unknown.c: actors found in text, not in the dictionary ------------- */
 
+typedef struct ag_unknown_key {
+  size_t name;      /* offset in ag_unknowns.text; the lower-case key follows */
+  uint32_t len;     /* of both */
+  uint32_t hash;    /* ag_word_hash of the key */
+} ag_unknown_key;
+
 typedef struct ag_unknowns {
-  ag_actor *items;  /* actor index r->nactors + i */
+  ag_actor *items;  /* actor index r->nactors + i; their names live in text */
+  ag_unknown_key *keys; /* per item */
+  size_t cap_keys;
   size_t n, cap;
-  ag_map by_name;   /* lower-case name -> i */
+  ag_buf text;      /* per item: its name, NUL, its lower-case key, NUL */
+  uint32_t *slots;  /* open addressing by key hash: item index + 1, 0 free */
+  size_t nslots;    /* a power of two, or 0 */
   ag_map ids;       /* slug -> i */
   int lazy_ids;     /* items get their id only when ag_unknown_id asks ... */
   size_t nids;      /* ... in order: items[0 .. nids) have theirs */
@@ -688,6 +698,8 @@ const char *ag_unknown_id(ag_unknowns *u, const ag_rules *r, size_t i);
 void ag_unknowns_destroy(ag_unknowns *u);
 /* Forget every actor, keeping the room. */
 void ag_unknowns_clear(ag_unknowns *u);
+/* 1 and the item of the actor named name (capitals aside) into *i, else 0. */
+int ag_unknowns_find(const ag_unknowns *u, const char *name, size_t *i);
 /* The actor index of name (created with type when new). */
 int ag_unknowns_get(ag_unknowns *u, const ag_rules *r, const char *name,
                     int type, size_t *index);

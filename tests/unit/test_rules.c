@@ -432,6 +432,44 @@ static void test_unknown_ids(void) {
   ag_rules_free(r);
 }
 
+/* Many unknown actors in one article: one item per name whatever its
+ * capitals, every name still readable after the store grew, found again
+ * after growing, and nothing left after a clear. */
+static void test_unknown_store(void) {
+  static const char yaml[] = "actors:\n  - {id: sony, name: Sony, type: company}\n";
+  ag_rules *r = rules_from(yaml, "unk-store");
+  if (!r) return;
+  ag_unknowns u;
+  ag_unknowns_init(&u);
+  u.lazy_ids = 1;
+  char name[64], upper[64];
+  size_t i, n = 300;
+  for (int round = 0; round < 2; round++) {
+    for (size_t k = 0; k < n; k++) {
+      snprintf(name, sizeof name, "Harbor Works Number %zu of the Long Coastal Road", k);
+      CHECK(ag_unknowns_get(&u, r, name, AG_TYPE_COMPANY, &i) == 0 && i == r->nactors + k);
+    }
+    CHECK(u.n == n);
+    for (size_t k = 0; k < n; k++) {
+      snprintf(name, sizeof name, "Harbor Works Number %zu of the Long Coastal Road", k);
+      CHECK_STR(u.items[k].name, name);
+      for (size_t j = 0; name[j]; j++)
+        upper[j] = (char)(name[j] >= 'a' && name[j] <= 'z' ? name[j] - 32 : name[j]);
+      upper[strlen(name)] = '\0';
+      CHECK(ag_unknowns_find(&u, upper, &i) && i == k);
+      CHECK(ag_unknowns_get(&u, r, upper, AG_TYPE_OTHER, &i) == 0 && i == r->nactors + k);
+    }
+    CHECK(u.n == n);
+    CHECK(!ag_unknowns_find(&u, "Harbor Works Number 300 of the Long Coastal Road", &i));
+    CHECK(!ag_unknowns_find(&u, "Harbor Works", &i));
+    CHECK_STR(ag_unknown_id(&u, r, 7), "harbor-works-number-7-of-the-long-coastal-road");
+    ag_unknowns_clear(&u);
+    CHECK(u.n == 0 && !ag_unknowns_find(&u, "Harbor Works Number 1 of the Long Coastal Road", &i));
+  }
+  ag_unknowns_destroy(&u);
+  ag_rules_free(r);
+}
+
 
 /* ---- the two YAML readers ---------------------------------------------- */
 
@@ -547,6 +585,7 @@ int main(void) {
   test_arena();
   test_alias_pairs();
   test_unknown_ids();
+  test_unknown_store();
   test_yaml_readers();
   return check_summary("rules");
 }
