@@ -301,19 +301,19 @@ int ag_art_reserve_unknowns(ag_art *a, size_t n) {
 
 /* Squeezed text of tokens [from, to) of the matched article into the pool. */
 static int art_span(ag_art *a, const ag_work *w, size_t from, size_t to, size_t max,
-                    ag_buf *tmp, size_t *off) {
-  ag_buf_clear(tmp);
+                    size_t *off) {
+  *off = a->pool.len;
   if (from < to) {
     const ag_token *t0 = &w->doc.toks[from], *t1 = &w->doc.toks[to - 1];
-    if (ag_squeeze(tmp, w->doc.text + t0->start, t1->start + t1->len - t0->start, max))
+    if (ag_squeeze_add(&a->pool, w->doc.text + t0->start, t1->start + t1->len - t0->start, max))
       return AG_ENOMEM;
   }
-  return ag_art_str(a, tmp->data ? tmp->data : "", tmp->len, off);
+  return ag_buf_add(&a->pool, "\0", 1);
 }
 
 /* The record of a matched article: its counts, unknown actors, the names
  * it mentions and what its assertions add. */
-static int art_from_work(ag_art *a, const ag_work *w, ag_buf *tmp) {
+static int art_from_work(ag_art *a, const ag_work *w) {
   ag_art_clear(a);
   if (ag_art_str(a, w->clean_id, strlen(w->clean_id), &a->id)) return AG_ENOMEM;
   memcpy(a->date, w->date, sizeof a->date);
@@ -336,7 +336,7 @@ static int art_from_work(ag_art *a, const ag_work *w, ag_buf *tmp) {
     if (AG_GROW(a->ms, a->cap_ms, a->nms + 1)) return AG_ENOMEM;
     ag_art_mention *x = &a->ms[a->nms++];
     x->actor = m->actor;
-    if (art_span(a, w, m->first, m->alias_end, 80, tmp, &x->form)) return AG_ENOMEM;
+    if (art_span(a, w, m->first, m->alias_end, 80, &x->form)) return AG_ENOMEM;
   }
   for (size_t i = 0; i < w->mr.nasserts; i++) {
     const ag_assertion *as = &w->mr.asserts[i];
@@ -355,10 +355,10 @@ static int art_from_work(ag_art *a, const ag_work *w, ag_buf *tmp) {
     long ms[2] = {as->smention, as->tmention};
     for (int k = 0; k < 2; k++) {
       const ag_mention *m = ms[k] >= 0 ? &w->mr.mentions[ms[k]] : NULL;
-      if (art_span(a, w, m ? m->alias_end : 0, m ? m->end : 0, 80, tmp, &e->role[k]))
+      if (art_span(a, w, m ? m->alias_end : 0, m ? m->end : 0, 80, &e->role[k]))
         return AG_ENOMEM;
     }
-    if (art_span(a, w, sn->first, sn->first + sn->count, MAX_EVIDENCE, tmp, &e->evidence))
+    if (art_span(a, w, sn->first, sn->first + sn->count, MAX_EVIDENCE, &e->evidence))
       return AG_ENOMEM;
   }
   return 0;
@@ -757,7 +757,7 @@ static int add_work(ag_extractor *ex, ag_work *w, ag_error *err) {
   const char *id = w->clean_id ? w->clean_id : "";
   int rc = w->rc;
   if (rc) return ag_err_set(err, rc, id, 0, 0, "out of memory");
-  if ((rc = art_from_work(&ex->art, w, &ex->scratch))) goto done;
+  if ((rc = art_from_work(&ex->art, w))) goto done;
   if (ex->opts.provenance && (rc = ag_art_json(ex->r, &ex->art, &ex->provenance))) goto done;
   if ((rc = art_apply(ex, &ex->art)) || w->skipped || !ex->opts.provenance) goto done;
   /* the assertions' own lines, with the actors renumbered as art_apply did */

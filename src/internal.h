@@ -102,6 +102,8 @@ int ag_lower(ag_buf *b, const char *s, size_t n);
 /* Collapse whitespace runs to one space, trim, cut to at most max bytes on a
  * UTF-8 boundary (adding "...") into b. */
 int ag_squeeze(ag_buf *b, const char *s, size_t n, size_t max);
+/* The same appended to b. */
+int ag_squeeze_add(ag_buf *b, const char *s, size_t n, size_t max);
 
 /* Write the content of buf to path atomically (temp file + rename). */
 int ag_write_atomic(const char *path, const char *data, size_t n, ag_error *err);

@@ -368,9 +368,13 @@ int ag_lower(ag_buf *b, const char *s, size_t n) {
 
 int ag_squeeze(ag_buf *b, const char *s, size_t n, size_t max) {
   ag_buf_clear(b);
+  return ag_squeeze_add(b, s, n, max);
+}
+
+int ag_squeeze_add(ag_buf *b, const char *s, size_t n, size_t max) {
   /* the text, at most n bytes, then "..." and the NUL */
-  if (ag_buf_reserve(b, n + 5)) return AG_ENOMEM;
-  char *out = b->data;
+  if (ag_buf_reserve(b, b->len + n + 5)) return AG_ENOMEM;
+  char *out = b->data + b->len;
   size_t len = 0;
   int space = 0;
   for (size_t i = 0; i < n; i++) {
@@ -390,7 +394,7 @@ int ag_squeeze(ag_buf *b, const char *s, size_t n, size_t max) {
     len = cut + 3;
   }
   out[len] = '\0';
-  b->len = len;
+  b->len += len;
   return 0;
 }
 
