@@ -600,6 +600,7 @@ struct ag_rules {
   size_t vocab_cap;
   char *vocab_text;           /* the words the slots point into */
   uint8_t *word_flags;        /* per id: AG_WF_* */
+  uint8_t *word_kind;         /* per id: AG_K_*, what may start at the word */
   uint32_t *anaphora_off;     /* per id: where its anaphora start in ... */
   uint32_t *anaphora_by_first;/* ... this list of anaphora by first word, in
                                  rule order: index + 1, then the id of the
@@ -638,6 +639,17 @@ enum {
   AG_WF_ANAPHOR = 2, /* the first word of an anaphor */
   AG_WF_ANAPHOR_ALONE = 4,  /* ... of a one-word anaphor ("it") */
   AG_WF_ANAPHOR_SECOND = 8  /* the second word of an anaphor */
+};
+/* What may happen at a word, so that the matcher's passes over a sentence
+ * step over the words where nothing can (ag_rules.word_kind; NAME comes
+ * from the token's capitals, not the word). */
+enum {
+  AG_K_ALIAS = 1,   /* an alias starts with it */
+  AG_K_DISCARD = 2, /* a DISCARD phrase may start at it */
+  AG_K_ANAPHOR = 4, /* an anaphor starts with it */
+  AG_K_START = 8,   /* a pattern that starts at given words may start here */
+  AG_K_ANCHOR = 16, /* it is in an anchor set */
+  AG_K_NAME = 32    /* a capitalised word: may be part of an unknown name */
 };
 
 /* The id of a lower-case word of n bytes, AG_W_NONE when no rule names it. */
@@ -756,6 +768,8 @@ typedef struct ag_match_scratch {
   size_t npatterns, nanchor_sets, nby_id; /* its sizes */
   uint32_t *ids;          /* per token: word id */
   size_t cap_ids;
+  uint8_t *kinds;         /* per token: AG_K_*, then 8 zero bytes */
+  size_t cap_kinds;
   size_t *mention_at;     /* per token of the sentence, then its subjects */
   size_t cap_mention_at;
   uint8_t *cache;         /* special-class cache, covered and literal flags */

@@ -26,6 +26,7 @@ void ag_match_result_init(ag_match_result *m) { memset(m, 0, sizeof *m); }
 
 void ag_match_scratch_destroy(ag_match_scratch *x) {
   free(x->ids);
+  free(x->kinds);
   free(x->mention_at);
   free(x->cache);
   free(x->first_seen);
@@ -53,7 +54,9 @@ static int scratch_ready(ag_match_scratch *x, const ag_rules *r, size_t n) {
     x->nanchor_sets = r->nanchor_sets;
     x->nby_id = r->anchors.nby_id;
   }
-  return AG_GROW(x->ids, x->cap_ids, n ? n : 1) ? AG_ENOMEM : 0;
+  return AG_GROW(x->ids, x->cap_ids, n ? n : 1) || AG_GROW(x->kinds, x->cap_kinds, n + 8)
+             ? AG_ENOMEM
+             : 0;
 }
 
 void ag_match_result_destroy(ag_match_result *m) {
@@ -73,6 +76,7 @@ typedef struct mstate {
   const ag_rules *r;
   const ag_doc *doc;
   const uint32_t *ids;        /* per token of doc: its word id */
+  const uint8_t *kinds;       /* per token of doc: AG_K_* (8 bytes more) */
   size_t first, end;          /* sentence token range */
   const size_t *mention_at;   /* per token: mention index + 1, or 0 */
   size_t *subjects;           /* the mentions a pattern's subject may start at */
@@ -167,6 +171,46 @@ static int is_word(const mstate *st, size_t pos, uint32_t id) {
 static const ag_mention *mention(const mstate *st, size_t pos) {
   if (pos >= st->end || !st->mention_at[pos - st->first]) return NULL;
   return &st->mentions[st->mention_at[pos - st->first] - 1];
+}
+
+#if defined(__GNUC__) && defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define KIND_WORDS 1 /* kinds read eight at a time, the first in the low byte */
+#endif
+
+/* The first token at or after pos where something of kind k may start, or
+ * st->end: the passes over a sentence step over the others. */
+static inline size_t next_kind(const mstate *st, size_t pos, unsigned k) {
+#ifdef KIND_WORDS
+  const uint64_t mask = 0x0101010101010101ull * k;
+  for (; pos < st->end; pos += 8) {
+    uint64_t x;
+    memcpy(&x, st->kinds + pos, 8); /* may read past the sentence: see kinds */
+    if ((x &= mask)) {
+      pos += (size_t)__builtin_ctzll(x) / 8;
+      break;
+    }
+  }
+  return pos < st->end ? pos : st->end;
+#else
+  while (pos < st->end && !(st->kinds[pos] & k)) pos++;
+  return pos;
+#endif
+}
+
+/* The last token before pos (and from st->first) of kind k, or st->end. */
+static inline size_t prev_kind(const mstate *st, size_t pos, unsigned k) {
+#ifdef KIND_WORDS
+  const uint64_t mask = 0x0101010101010101ull * k;
+  while (pos >= st->first + 8) {
+    uint64_t x;
+    memcpy(&x, st->kinds + pos - 8, 8);
+    if ((x &= mask)) return pos - 8 + (size_t)(63 - __builtin_clzll(x)) / 8;
+    pos -= 8;
+  }
+#endif
+  while (pos > st->first)
+    if (st->kinds[--pos] & k) return pos;
+  return st->end;
 }
 
 /* The alternatives of class ci indexed under the word at pos: *w, returns
@@ -656,6 +700,7 @@ static int find_unknown(mstate *st, ag_match_result *m, size_t *mention_at,
   int rc = 0;
   st->mentions = mentions_from(m, base);
   for (size_t p = st->first; p < st->end && !rc;) {
+    if ((p = next_kind(st, p, AG_K_NAME)) >= st->end) break;
     if (!name_word(st, p, 0)) {
       p++;
       continue;
@@ -786,6 +831,9 @@ static size_t anaphor_at_word(const mstate *st, size_t p, const ag_anaphor **whi
 static int resolve_anaphora(mstate *st, ag_match_result *m, size_t *mention_at,
                             size_t base) {
   for (size_t p = st->first; p < st->end;) {
+    /* nothing happens at a word that is neither a mention nor an anaphor's */
+    while (p < st->end && !mention_at[p - st->first] && !(st->kinds[p] & AG_K_ANAPHOR)) p++;
+    if (p >= st->end) break;
     const ag_mention *x = mention(st, p);
     const ag_anaphor *a = NULL;
     size_t n = x && ACTOR(st, x->actor)->type != AG_TYPE_SECTOR ? 0 : anaphor_at(st, p, &a);
@@ -827,12 +875,14 @@ static int find_mentions(mstate *st, ag_match_result *m, size_t *mention_at) {
   const ag_doc *d = st->doc;
   size_t base = m->nmentions;
   /* DISCARD phrases hold no actor: "Atlanta, Georgia", "Washington Post" */
-  for (size_t pos = st->first; pos < st->end; pos++) {
+  for (size_t pos = next_kind(st, st->first, AG_K_DISCARD); pos < st->end;
+       pos = next_kind(st, pos + 1, AG_K_DISCARD)) {
     size_t k = special_at(st, AG_SP_DISCARD, pos);
     for (size_t j = pos; j < pos + k; j++) st->covered[j - st->first] = 2;
     if (k) pos += k - 1;
   }
   for (size_t pos = st->first; pos < st->end;) {
+    if ((pos = next_kind(st, pos, AG_K_ALIAS)) >= st->end) break;
     if (st->covered[pos - st->first]) {
       pos++;
       continue;
@@ -1265,7 +1315,8 @@ static void find_amount(mstate *st) {
 
 /* The patterns (gid) ix lists under some word of the sentence: into bits. */
 static void mark_patterns(const mstate *st, const ag_start_index *ix, uint64_t *bits) {
-  for (size_t pos = st->first; pos < st->end; pos++) {
+  for (size_t pos = next_kind(st, st->first, AG_K_START); pos < st->end;
+       pos = next_kind(st, pos + 1, AG_K_START)) {
     uint32_t id = st->ids[pos];
     if (id >= ix->nby_id || !ix->by_id[id]) continue;
     uint32_t li = ix->by_id[id] - 1;
@@ -1280,7 +1331,8 @@ static void mark_patterns(const mstate *st, const ag_start_index *ix, uint64_t *
 static size_t mark_anchors(const mstate *st, const ag_start_index *ix, uint32_t stamp,
                            uint64_t *first_bits) {
   size_t nt = 0;
-  for (size_t pos = st->end; pos-- > st->first;) {
+  for (size_t pos = prev_kind(st, st->end, AG_K_ANCHOR); pos < st->end;
+       pos = prev_kind(st, pos, AG_K_ANCHOR)) {
     uint32_t id = st->ids[pos];
     if (id >= ix->nby_id || !ix->by_id[id] || st->wstamp[id] == stamp) continue;
     st->wstamp[id] = stamp;
@@ -1481,10 +1533,15 @@ int ag_match_doc(const ag_rules *r, const ag_doc *doc, ag_match_result *m,
   /* explain lists near misses of every pattern: no anchor filter there */
   int anchors = !(opts->trace && opts->explain);
   /* one lookup per token: from here on words compare as integers */
+  uint8_t *kinds = x->kinds;
   for (size_t i = 0; i < doc->ntoks; i++) {
     size_t next = i + 1 < doc->ntoks ? doc->toks[i + 1].norm : doc->norm.len;
     ids[i] = tok_word_id(r, doc, i, next - doc->toks[i].norm - 1);
+    uint16_t f = doc->toks[i].flags;
+    kinds[i] = (uint8_t)(r->word_kind[ids[i]] |
+                         ((f & AG_TOK_WORD) && (f & (AG_TOK_CAP | AG_TOK_ALLCAPS)) ? AG_K_NAME : 0));
   }
+  memset(kinds + doc->ntoks, 0, 8);
   history hist;
   memset(&hist, 0, sizeof hist);
   int rc = 0;
@@ -1515,6 +1572,7 @@ int ag_match_doc(const ag_rules *r, const ag_doc *doc, ag_match_result *m,
     st.r = r;
     st.doc = doc;
     st.ids = ids;
+    st.kinds = kinds;
     st.first = sent->first;
     st.end = sent->first + sent->count;
     st.mention_at = mention_at;

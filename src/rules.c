@@ -1182,6 +1182,19 @@ static int build_word_ids(ag_rules *r) {
     r->alias_lens[a->ids[0]] |= (uint32_t)1 << (a->n < 32 ? a->n - 1 : 31);
   }
   if ((rc = alias_table_build(r)) || (rc = pair_table_build(r))) return rc;
+  /* per word id, what may start at it: most words nothing */
+  if (!(r->word_kind = calloc(r->nwords, 1))) return AG_ENOMEM;
+  int discard_anywhere = (int)(r->sp_any >> AG_SP_DISCARD & 1);
+  for (size_t id = 0; id < r->nwords; id++) {
+    uint8_t k = 0;
+    if (r->alias_longest[id]) k |= AG_K_ALIAS;
+    if (discard_anywhere || (id < r->nlow && (r->sp_first[id] >> AG_SP_DISCARD & 1)))
+      k |= AG_K_DISCARD;
+    if (r->word_flags[id] & AG_WF_ANAPHOR) k |= AG_K_ANAPHOR;
+    if (id < r->starts.nby_id && r->starts.by_id[id]) k |= AG_K_START;
+    if (id < r->anchors.nby_id && r->anchors.by_id[id]) k |= AG_K_ANCHOR;
+    r->word_kind[id] = k;
+  }
   return vocab_pack(r);
 }
 
@@ -1291,6 +1304,7 @@ void ag_rules_free(ag_rules *r) {
   for (int k = 0; k < AG_NEED_LEVELS; k++) ag_start_index_destroy(&r->anchors_level[k]);
   free(r->anchor_of);
   free(r->sp_first);
+  free(r->word_kind);
   free(r->anaphora_off);
   free(r->anaphora_by_first);
   free(r->anywhere_bits);
