@@ -208,45 +208,20 @@ static int push_token(ag_doc *d, size_t start, size_t len, const char *norm,
  * "Zürich"), or is too near the end of the text to read eight bytes; then
  * scan_word and push_token decide. */
 static int push_ascii_word(ag_doc *d, size_t i, uint16_t nl, uint32_t line_len, size_t *end) {
-  const uint64_t H = 0x8080808080808080ull;
+  const uint64_t H = 0x8080808080808080ull, B6 = 0x4040404040404040ull;
   const unsigned char *u = (const unsigned char *)d->text;
   size_t n = d->len, e = i;
-  uint64_t h = AG_HASH_START, low_seen = 0, x, up, low, digit;
-  int ups = 0;
-  if (AG_GROW(d->toks, d->cap_toks, d->ntoks + 1) ||
-      AG_GROW(d->norm.data, d->norm.cap, d->norm.len + 64 + AG_NORM_SLACK))
-    return AG_ENOMEM;
-  char *out = d->norm.data + d->norm.len;
-  uint64_t first = 0; /* the first eight bytes' digit and capital masks */
+  uint64_t x;
+  /* where it ends: the first byte that is no ASCII letter or digit (a
+   * letter is a-z with bit 5 set or not) */
   for (;;) {
     if (e + 8 > n) return 1;
-    if ((size_t)(out - d->norm.data) + (e - i) + 16 + AG_NORM_SLACK > d->norm.cap) {
-      size_t at = (size_t)(out - d->norm.data);
-      if (AG_GROW(d->norm.data, d->norm.cap, at + (e - i) + 16 + AG_NORM_SLACK))
-        return AG_ENOMEM;
-      out = d->norm.data + at;
-    }
     memcpy(&x, u + e, 8);
-    digit = BYTES_IN(x, '0', '9');
-    up = BYTES_IN(x, 'A', 'Z');
-    low = BYTES_IN(x, 'a', 'z');
-    uint64_t other = ~(digit | up | low) & H;
-    if (e == i) first = (digit & 0x80) | ((up & 0x80) << 1);
-    x |= up >> 2;
-    memcpy(out + (e - i), &x, 8);
+    uint64_t other = ~(BYTES_IN(x | 0x2020202020202020ull, 'a', 'z') | BYTES_IN(x, '0', '9')) & H;
     if (other) {
-      unsigned k = lowest_byte(other);
-      uint64_t m = k ? ((uint64_t)1 << (8 * k)) - 1 : 0;
-      up &= m;
-      low_seen |= low & m;
-      ups += (up != 0) + ((up & (up - 1)) != 0);
-      e += k;
-      h = ag_hash_end(h, x & m, e - i);
+      e += lowest_byte(other);
       break;
     }
-    ups += (up != 0) + ((up & (up - 1)) != 0);
-    low_seen |= low;
-    h = ag_hash_step(h, x);
     e += 8;
   }
   unsigned char c = u[e];
@@ -255,17 +230,48 @@ static int push_ascii_word(ag_doc *d, size_t i, uint16_t nl, uint32_t line_len, 
       (e == i + 1 || (is_digit((char)u[e - 1]) && e + 1 < n && is_digit((char)u[e + 1]))))
     return 1;
   size_t nlen = e - i;
+  if (AG_GROW(d->toks, d->cap_toks, d->ntoks + 1) ||
+      AG_GROW(d->norm.data, d->norm.cap, d->norm.len + nlen + 16 + AG_NORM_SLACK))
+    return AG_ENOMEM;
+  /* the lower-case form and its hash, eight bytes at a time: among letters
+   * and digits, a capital has bit 6 and not bit 5, a small letter both */
+  char *out = d->norm.data + d->norm.len;
+  uint64_t h = AG_HASH_START, up, low_seen = 0;
+  int ups = 0;
+  size_t k = 0;
+  for (; k + 8 <= nlen; k += 8) {
+    memcpy(&x, u + i + k, 8);
+    up = x & ~(x << 1) & B6;
+    low_seen |= x & (x << 1) & B6;
+    x |= up >> 1;
+    memcpy(out + k, &x, 8);
+    ups += (up != 0) + ((up & (up - 1)) != 0);
+    h = ag_hash_step(h, x);
+  }
+  x = 0;
+  if (k < nlen) {
+    /* the rest, read as whole eight bytes when the text has them */
+    if (i + k + 8 <= n) memcpy(&x, u + i + k, 8);
+    else memcpy(&x, u + i + k, nlen - k);
+    x &= ((uint64_t)1 << (8 * (nlen - k))) - 1;
+    up = x & ~(x << 1) & B6;
+    low_seen |= x & (x << 1) & B6;
+    x |= up >> 1;
+    memcpy(out + k, &x, 8);
+    ups += (up != 0) + ((up & (up - 1)) != 0);
+  }
+  h = ag_hash_end(h, x, nlen);
   ag_token *t = &d->toks[d->ntoks++];
   t->start = (uint32_t)i;
   t->len = (uint32_t)nlen;
   t->norm = (uint32_t)d->norm.len;
   t->newlines = nl;
   t->line_len = line_len;
-  t->hash = h;
+  t->hash = (uint32_t)h;
   out[nlen] = out[nlen + 1] = '\0';
   d->norm.len += nlen + 1;
-  t->flags = (uint16_t)(AG_TOK_WORD | (first & 0x80 ? AG_TOK_NUMBER : 0) |
-                        (first & 0x100 ? AG_TOK_CAP : 0) |
+  t->flags = (uint16_t)(AG_TOK_WORD | (is_digit((char)u[i]) ? AG_TOK_NUMBER : 0) |
+                        (u[i] >= 'A' && u[i] <= 'Z' ? AG_TOK_CAP : 0) |
                         (ups >= 2 && !low_seen ? AG_TOK_ALLCAPS : 0));
   *end = e;
   return 0;

@@ -96,6 +96,30 @@ static void test_forms_and_capitals(void) {
   CHECK_STR(caps("the CIA"), "the|ciaCA");
   CHECK_STR(caps("ABCDEFGHI"), "abcdefghiCA");
   CHECK_STR(caps("ABCDEFGHi"), "abcdefghiC");
+  /* each token's hash is its form's, for words of 1 to 24 bytes with
+   * capitals and digits anywhere, in the middle of a text and at its end */
+  for (int at_end = 0; at_end < 2; at_end++) {
+    char text[1024] = "";
+    size_t len = 0;
+    for (int n = 1; n <= 24; n++) {
+      for (int k = 0; k < n; k++)
+        text[len++] = (char)((k + n) % 5 == 0 ? '0' + k % 10 : (k + n) % 3 ? 'a' + (k * 7 + n) % 26
+                                                                           : 'A' + (k + n) % 26);
+      text[len++] = ' ';
+    }
+    if (!at_end) len += (size_t)snprintf(text + len, sizeof text - len, "and so on and on");
+    text[len] = '\0';
+    ag_doc d;
+    ag_doc_init(&d);
+    CHECK(ag_doc_parse(&d, text, len) == 0);
+    CHECK(d.ntoks == (at_end ? 24u : 29u));
+    for (size_t i = 0; i < d.ntoks; i++) {
+      const char *w = ag_tok_norm(&d, i);
+      CHECK(d.toks[i].hash == ag_word_hash(w, strlen(w)));
+      for (const char *c = w; *c; c++) CHECK(!(*c >= 'A' && *c <= 'Z'));
+    }
+    ag_doc_destroy(&d);
+  }
 }
 
 static void test_sentences(void) {
