@@ -549,6 +549,12 @@ static int push_sentence(ag_doc *d, size_t first, size_t end) {
 static int split_sentences(ag_doc *d) {
   size_t first = 0, most = d->max_sentence_tokens ? d->max_sentence_tokens : MAX_SENTENCE_TOKENS;
   for (size_t i = 0; i < d->ntoks; i++) {
+    /* most tokens end nothing: no stop or closing mark, and the next token
+     * on the same line in small letters */
+    const ag_token *t = &d->toks[i];
+    if (i + 1 < d->ntoks && !(t->flags & (AG_TOK_TERMINAL | AG_TOK_CLOSING)) &&
+        t[1].newlines == 0 && !(t[1].flags & AG_TOK_CAP) && i + 1 - first < most)
+      continue;
     int end = boundary_after(d, i);
     /* a closing quote right after . ? ! belongs to the sentence it closes */
     if (!end && i > 0 && (d->toks[i].flags & AG_TOK_CLOSING) &&
